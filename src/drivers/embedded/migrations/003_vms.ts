@@ -1,0 +1,2 @@
+// Filled in by the vms domain: its tables, as one SQL script.
+export default /* sql */ ``;

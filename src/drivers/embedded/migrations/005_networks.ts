@@ -1,0 +1,2 @@
+// Filled in by the networks domain: its tables, as one SQL script.
+export default /* sql */ ``;
