@@ -1,0 +1,53 @@
+/**
+ * The embedded driver: every domain's source over one SQLite store.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { CloudSources } from '../../subgraphs/index.js';
+import { EmbeddedNodes } from './nodes.js';
+import { EmbeddedVms } from './vms.js';
+import { Store } from './store.js';
+import { importDatacenter } from './import.js';
+
+export { Store } from './store.js';
+export { importDatacenter, DatacenterImportError } from './import.js';
+
+export interface EmbeddedBackend {
+  store: Store;
+  sources: CloudSources;
+  ready(): boolean;
+  close(): void;
+  /** Loads a datacenter description (YAML or JSON text) in one transaction. */
+  importText(text: string, source: string): void;
+}
+
+export function openEmbedded(path: string): EmbeddedBackend {
+  const store = new Store(path);
+  const sources: CloudSources = {
+    nodes: { nodes: new EmbeddedNodes(store) },
+    vms: { vms: new EmbeddedVms(store) },
+  };
+  return {
+    store,
+    sources,
+    ready: () => {
+      store.db.prepare('SELECT 1').get();
+      return true;
+    },
+    close: () => store.close(),
+    importText: (text, source) => importDatacenter(store, parseDescription(text, source)),
+  };
+}
+
+function parseDescription(text: string, source: string): unknown {
+  try {
+    // YAML is a superset of JSON: one parser for both formats.
+    return parseYaml(text, { maxAliasCount: 100 });
+  } catch (error) {
+    throw new Error(`${source} is neither valid YAML nor JSON: ${(error as Error).message}`);
+  }
+}
+
+export function readDescriptionFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
