@@ -1,0 +1,87 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { codeOf, ERROR_CODES, isRegisteredCode } from '../src/errors/index.js';
+import type { RequestContext } from '../src/subgraphs/kit/index.js';
+import { depthLimit, fieldLimit } from './limits.js';
+import type { Logger } from './log.js';
+
+export interface ApolloOptions {
+  maxDepth: number;
+  maxFields: number;
+  log: Logger;
+}
+
+/**
+ * Apollo Server 5 over `schema`, with the public error contract: registered codes pass, anything
+ * else is masked as INTERNAL_SERVER_ERROR and logged with the request id.
+ */
+export function createApollo(schema: GraphQLSchema, options: ApolloOptions): ApolloServer<RequestContext> {
+  return new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    // Large queries (1,000-VM exports) are parsed often; keep token counts bounded instead.
+    parseOptions: { maxTokens: 100_000 },
+    validationRules: [depthLimit(options.maxDepth), fieldLimit(options.maxFields)],
+    formatError: maskError,
+    // GraphiQL is ours (/graphiql); Apollo's inline tracing is for Apollo Studio, which we do not use.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), errorLogging(options.log)],
+  });
+}
+
+const PUBLIC_CODES = new Set(Object.keys(ERROR_CODES).filter((code) => code !== 'INTERNAL_SERVER_ERROR'));
+
+/** Keeps public errors (registered code), masks the rest. */
+export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  const registered = isRegisteredCode(code) ? code : codeOf(error);
+  if (PUBLIC_CODES.has(registered)) {
+    const { stacktrace: _dropped, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    return { ...formatted, extensions: { ...extensions, code: registered } };
+  }
+  return {
+    message: 'Internal server error',
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+function errorLogging(log: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            const code = codeOf(error);
+            if (code === 'INTERNAL_SERVER_ERROR') {
+              const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+              log.error('unexpected error', {
+                requestId: contextValue.requestId,
+                path: error.path?.join('.'),
+                error: original instanceof Error ? (original.stack ?? original.message) : String(original),
+              });
+            } else if (code.startsWith('BACKEND_')) {
+              const internal = (error.originalError as { internal?: unknown } | undefined)?.internal;
+              log.warn('backend error', { requestId: contextValue.requestId, code, message: error.message, internal });
+            }
+          }
+        },
+        async willSendResponse({ contextValue, response }) {
+          response.http.headers.set('x-request-id', contextValue.requestId);
+          if (response.body.kind !== 'single') return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+              (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * The composition root: configuration → backends → subgraphs → GraphQL server (+ shims,
+ * GraphiQL, health) → listen. Building is separate from listening, so tests build on port 0.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
+import type { GraphQLFieldResolver } from 'graphql';
+import type { Config } from '../src/config/index.js';
+import { composeGraph } from '../src/compose/index.js';
+import { openBackends, type Backends } from '../src/drivers/index.js';
+import { ANONYMOUS, PRINCIPAL_HEADER, signPrincipal, type Principal } from '../src/identity/index.js';
+import { unauthenticated } from '../src/errors/index.js';
+import {
+  buildSubgraph,
+  buildSubgraphs,
+  createRequestContext,
+  type RequestContext,
+  type SubgraphName,
+} from '../src/subgraphs/index.js';
+import { createApollo } from './apollo.js';
+import { authenticateRequest, subgraphPrincipal, type Authenticator } from './auth.js';
+import { createRequestListener, type HttpMount } from './http.js';
+import { createLogger, type Logger } from './log.js';
+import { buildMergedSchema } from './merged.js';
+
+export { createLogger, memoryLogger, type Logger } from './log.js';
+export type { Authenticator } from './auth.js';
+export type { HttpMount } from './http.js';
+
+/** A built server that is not listening yet. */
+export interface Cloudfed {
+  server: Server;
+  backends: Backends | undefined;
+  /** Starts listening; resolves with the base URL (port 0 picks a free port). */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  log?: Logger;
+  /** Backends already opened by the caller (tests, CLI); opened from the config otherwise. */
+  backends?: Backends;
+  authenticator?: Authenticator;
+  mounts?: HttpMount[];
+}
+
+/** Single-process mode: every subgraph in one merged schema, no delegation layer. */
+export async function buildCloudfed(config: Config, options: BuildOptions = {}): Promise<Cloudfed> {
+  const log = options.log ?? createLogger('gateway');
+  const backends = options.backends ?? openBackends(config);
+  const subgraphs = buildSubgraphs(backends.sources);
+  const schema = buildMergedSchema(subgraphs, composeGraph(subgraphs).apiSdl);
+  const authenticator = options.authenticator ?? authenticatorOf(backends);
+  const apollo = createApollo(schema, { maxDepth: config.server.maxDepth, maxFields: config.server.maxFields, log });
+  await apollo.start();
+  return serve({
+    config,
+    log,
+    backends,
+    ownsBackends: !options.backends,
+    apolloStop: () => apollo.stop(),
+    listener: createRequestListener({
+      apollo,
+      context: async (request) => createRequestContext(await authenticateRequest(request, authenticator), requestIdOf(request)),
+      graphiql: config.server.graphiql,
+      ready: backends.ready,
+      mounts: options.mounts ?? [],
+      bodyLimit: config.server.bodyLimit,
+      log,
+      accessLog: config.server.accessLog,
+    }),
+  });
+}
+
+/** Split mode, one side: a single subgraph as a Federation 2 HTTP service. */
+export async function buildSubgraphServer(name: SubgraphName, config: Config, options: BuildOptions = {}): Promise<Cloudfed> {
+  const log = options.log ?? createLogger(`subgraph:${name}`);
+  const backends = options.backends ?? openBackends(config);
+  const subgraph = buildSubgraph(name, backends.sources);
+  guardEntities(subgraph.schema);
+  const secret = splitSecret(config, backends);
+  const apollo = createApollo(subgraph.schema, { maxDepth: config.server.maxDepth + 2, maxFields: config.server.maxFields * 2, log });
+  await apollo.start();
+  return serve({
+    config,
+    log,
+    backends,
+    ownsBackends: !options.backends,
+    apolloStop: () => apollo.stop(),
+    listener: createRequestListener({
+      apollo,
+      context: async (request) => {
+        const { principal, signed } = subgraphPrincipal(request, secret, config.split.maxSkewSeconds);
+        const context = createRequestContext(principal, requestIdOf(request));
+        if (signed) context.scope.set(SIGNED, true);
+        return context;
+      },
+      graphiql: false,
+      ready: backends.ready,
+      bodyLimit: config.server.bodyLimit * 8,
+      log,
+      accessLog: config.server.accessLog,
+    }),
+  });
+}
+
+/** Split mode, other side: our gateway over remote subgraphs (any Federation 2 router could take its place). */
+export async function buildSplitGateway(
+  config: Config,
+  subgraphUrls: Record<string, string>,
+  options: BuildOptions = {},
+): Promise<Cloudfed> {
+  const log = options.log ?? createLogger('gateway');
+  const backends = options.backends ?? openBackends(config);
+  const secret = splitSecret(config, backends);
+  const { supergraphSdl } = composeGraph(buildSubgraphs(backends.sources), subgraphUrls);
+  const schema = getStitchedSchemaFromSupergraphSdl({
+    supergraphSdl,
+    batch: true,
+    httpExecutorOpts: (subgraph) => ({
+      endpoint: subgraphUrls[subgraph.name.toLowerCase()] ?? subgraph.endpoint,
+      headers: (request) => ({
+        [PRINCIPAL_HEADER]: signPrincipal(
+          ((request?.context as RequestContext | undefined)?.principal ?? ANONYMOUS) as Principal,
+          secret,
+        ),
+      }),
+    }),
+  });
+  const authenticator = options.authenticator ?? authenticatorOf(backends);
+  const apollo = createApollo(schema, { maxDepth: config.server.maxDepth, maxFields: config.server.maxFields, log });
+  await apollo.start();
+  return serve({
+    config,
+    log,
+    backends,
+    ownsBackends: !options.backends,
+    apolloStop: () => apollo.stop(),
+    listener: createRequestListener({
+      apollo,
+      context: async (request) => createRequestContext(await authenticateRequest(request, authenticator), requestIdOf(request)),
+      graphiql: config.server.graphiql,
+      ready: backends.ready,
+      mounts: options.mounts ?? [],
+      bodyLimit: config.server.bodyLimit,
+      log,
+      accessLog: config.server.accessLog,
+    }),
+  });
+}
+
+const SIGNED = Symbol('principal.signed');
+
+/** `_entities` serves only the gateway: an unsigned request may not resolve references. */
+function guardEntities(schema: import('graphql').GraphQLSchema): void {
+  const entities = schema.getQueryType()?.getFields()._entities;
+  if (!entities) return;
+  const resolve = entities.resolve as GraphQLFieldResolver<unknown, RequestContext>;
+  entities.resolve = (source, args, context, info) => {
+    if (context.scope.get(SIGNED) !== true) throw unauthenticated('_entities needs a principal signed by the gateway');
+    return resolve(source, args, context, info);
+  };
+}
+
+/** The secret shared by the gateway and its subgraphs: configured, or kept in the shared store. */
+function splitSecret(config: Config, backends: Backends): string {
+  if (config.split.secret) return config.split.secret;
+  const store = backends.embedded?.store;
+  if (!store) throw new Error('split.secret must be configured when no embedded store is shared');
+  let secret = store.getMeta('split.secret');
+  if (!secret) {
+    secret = randomBytes(32).toString('base64url');
+    store.setMeta('split.secret', secret);
+  }
+  return secret;
+}
+
+function authenticatorOf(_backends: Backends): Authenticator {
+  return { authenticateToken: async () => null };
+}
+
+function requestIdOf(request: import('node:http').IncomingMessage): string | undefined {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : undefined;
+}
+
+function serve(parts: {
+  config: Config;
+  log: Logger;
+  backends: Backends;
+  ownsBackends: boolean;
+  apolloStop: () => Promise<void>;
+  listener: ReturnType<typeof createRequestListener>;
+}): Cloudfed {
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 120_000 }, parts.listener);
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    backends: parts.backends,
+    listen(port = parts.config.server.port, host = parts.config.server.host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost}:${address.port}`);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await parts.apolloStop();
+        if (parts.ownsBackends) parts.backends.close();
+      })();
+      return closing;
+    },
+  };
+}
