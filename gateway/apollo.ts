@@ -30,7 +30,11 @@ export function createApollo(schema: GraphQLSchema, options: ApolloOptions): Apo
     validationRules: [depthLimit(options.maxDepth), fieldLimit(options.maxFields)],
     formatError: maskError,
     // GraphiQL is ours (/graphiql); Apollo's inline tracing is for Apollo Studio, which we do not use.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), errorLogging(options.log)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      errorLogging(options.log),
+    ],
   });
 }
 
@@ -60,7 +64,8 @@ function errorLogging(log: Logger): ApolloServerPlugin<RequestContext> {
           for (const error of errors) {
             const code = codeOf(error);
             if (code === 'INTERNAL_SERVER_ERROR') {
-              const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+              const original =
+                error instanceof GraphQLError && error.originalError ? error.originalError : error;
               log.error('unexpected error', {
                 requestId: contextValue.requestId,
                 path: error.path?.join('.'),
@@ -68,7 +73,12 @@ function errorLogging(log: Logger): ApolloServerPlugin<RequestContext> {
               });
             } else if (code.startsWith('BACKEND_')) {
               const internal = (error.originalError as { internal?: unknown } | undefined)?.internal;
-              log.warn('backend error', { requestId: contextValue.requestId, code, message: error.message, internal });
+              log.warn('backend error', {
+                requestId: contextValue.requestId,
+                code,
+                message: error.message,
+                internal,
+              });
             }
           }
         },

@@ -11,21 +11,29 @@ export interface Authenticator {
 }
 
 const refused = (message: string, scheme = 'Bearer') =>
-  new HttpError(401, graphqlError(message, 'UNAUTHENTICATED'), { 'www-authenticate': `${scheme} realm="cloudfed"` });
+  new HttpError(401, graphqlError(message, 'UNAUTHENTICATED'), {
+    'www-authenticate': `${scheme} realm="cloudfed"`,
+  });
 
 /**
  * The request's principal: `Authorization: Bearer`, `X-Auth-Token` or HTTP Basic; anonymous
  * without credentials. Credentials that are present but wrong are refused outright (401), so a
  * typo in a token never silently downgrades a client to anonymous.
  */
-export async function authenticateRequest(request: IncomingMessage, authenticator: Authenticator): Promise<Principal> {
+export async function authenticateRequest(
+  request: IncomingMessage,
+  authenticator: Authenticator,
+): Promise<Principal> {
   const authorization = request.headers.authorization?.trim();
   const xAuthToken = headerValue(request.headers['x-auth-token']);
   if (authorization) {
     const [scheme = '', ...rest] = authorization.split(/\s+/);
     const credentials = rest.join(' ');
     if (/^bearer$/i.test(scheme) && credentials) {
-      return (await authenticator.authenticateToken(credentials)) ?? Promise.reject(refused('Invalid or expired token'));
+      return (
+        (await authenticator.authenticateToken(credentials)) ??
+        Promise.reject(refused('Invalid or expired token'))
+      );
     }
     if (/^basic$/i.test(scheme) && credentials && authenticator.authenticatePassword) {
       const decoded = Buffer.from(credentials, 'base64').toString('utf8');
@@ -34,12 +42,18 @@ export async function authenticateRequest(request: IncomingMessage, authenticato
       const password = colon > 0 ? decoded.slice(colon + 1) : '';
       // Never ask the directory with blank credentials: an LDAP bind with an empty password succeeds anonymously.
       if (!username.trim() || !password.trim()) throw refused('Username and password are required', 'Basic');
-      return (await authenticator.authenticatePassword(username, password)) ?? Promise.reject(refused('Invalid credentials', 'Basic'));
+      return (
+        (await authenticator.authenticatePassword(username, password)) ??
+        Promise.reject(refused('Invalid credentials', 'Basic'))
+      );
     }
     throw refused('Unsupported Authorization header; use Bearer <token>');
   }
   if (xAuthToken) {
-    return (await authenticator.authenticateToken(xAuthToken)) ?? Promise.reject(refused('Invalid or expired token'));
+    return (
+      (await authenticator.authenticateToken(xAuthToken)) ??
+      Promise.reject(refused('Invalid or expired token'))
+    );
   }
   return ANONYMOUS;
 }

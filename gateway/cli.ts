@@ -72,16 +72,26 @@ export async function main(argv: string[]): Promise<number> {
       const backends = openBackends(cfg);
       const admin = await prepareStore(cfg, backends, packageRoot());
       const app = await buildCloudfed(cfg, { backends });
-      return runUntilSignal(app, cfg, (url) => {
-        const lines = [`cloudfed is serving on ${url}`, `  GraphQL:  ${url}/graphql`, `  GraphiQL: ${url}/graphiql`];
-        if (admin.seeded) lines.push(`  Store ${cfg.store.path}: new, seeded with the demo datacenter`);
-        if (admin.token) lines.push(`  Admin token (shown once, keep it): ${admin.token}`);
-        return lines.join('\n');
-      }, backends);
+      return runUntilSignal(
+        app,
+        cfg,
+        (url) => {
+          const lines = [
+            `cloudfed is serving on ${url}`,
+            `  GraphQL:  ${url}/graphql`,
+            `  GraphiQL: ${url}/graphiql`,
+          ];
+          if (admin.seeded) lines.push(`  Store ${cfg.store.path}: new, seeded with the demo datacenter`);
+          if (admin.token) lines.push(`  Admin token (shown once, keep it): ${admin.token}`);
+          return lines.join('\n');
+        },
+        backends,
+      );
     }
     case 'subgraph': {
       const name = positionals[0];
-      if (!name || !isSubgraphName(name)) throw new UsageError(`subgraph needs one of: ${SUBGRAPH_NAMES.join(', ')}`);
+      if (!name || !isSubgraphName(name))
+        throw new UsageError(`subgraph needs one of: ${SUBGRAPH_NAMES.join(', ')}`);
       const cfg = config();
       const backends = openBackends(cfg);
       await prepareStore(cfg, backends, packageRoot());
@@ -92,16 +102,25 @@ export async function main(argv: string[]): Promise<number> {
       const urls: Record<string, string> = {};
       for (const pair of values.subgraph ?? []) {
         const match = /^([a-z]+)=(https?:\/\/.+)$/.exec(pair);
-        if (!match || !isSubgraphName(match[1]!)) throw new UsageError(`--subgraph takes NAME=URL with NAME one of ${SUBGRAPH_NAMES.join(', ')}, got "${pair}"`);
+        if (!match || !isSubgraphName(match[1]!))
+          throw new UsageError(
+            `--subgraph takes NAME=URL with NAME one of ${SUBGRAPH_NAMES.join(', ')}, got "${pair}"`,
+          );
         urls[match[1]!] = match[2]!;
       }
       const cfg = config();
       const all = { ...cfg.split.subgraphs, ...urls };
       const missing = SUBGRAPH_NAMES.filter((name) => !all[name]);
-      if (missing.length) throw new UsageError(`gateway needs a URL for every subgraph; missing: ${missing.join(', ')}`);
+      if (missing.length)
+        throw new UsageError(`gateway needs a URL for every subgraph; missing: ${missing.join(', ')}`);
       const backends = openBackends(cfg);
       const app = await buildSplitGateway(cfg, all, { backends });
-      return runUntilSignal(app, cfg, (url) => `cloudfed gateway is serving on ${url}/graphql over ${Object.keys(all).length} subgraphs`, backends);
+      return runUntilSignal(
+        app,
+        cfg,
+        (url) => `cloudfed gateway is serving on ${url}/graphql over ${Object.keys(all).length} subgraphs`,
+        backends,
+      );
     }
     case 'import': {
       const file = positionals[0];
@@ -109,7 +128,10 @@ export async function main(argv: string[]): Promise<number> {
       const cfg = config();
       const backends = openBackends(cfg);
       try {
-        if (!backends.embedded) throw new UsageError('import loads into the embedded store; no domain uses it in this configuration');
+        if (!backends.embedded)
+          throw new UsageError(
+            'import loads into the embedded store; no domain uses it in this configuration',
+          );
         backends.embedded.importText(readFileSync(file, 'utf8'), file);
         process.stdout.write(`imported ${file} into ${cfg.store.path}\n`);
       } finally {
@@ -135,7 +157,8 @@ function compose(outDir: string, check: boolean): number {
   const apiPath = join(outDir, 'api.graphql');
   if (existsSync(apiPath)) {
     const previous = readFileSync(apiPath, 'utf8').replace(GENERATED_HEADER, '');
-    for (const change of breakingChanges(previous, graph.apiSdl)) process.stdout.write(`breaking change: ${change.description}\n`);
+    for (const change of breakingChanges(previous, graph.apiSdl))
+      process.stdout.write(`breaking change: ${change.description}\n`);
   }
   mkdirSync(outDir, { recursive: true });
   for (const [name, sdl] of Object.entries(files)) {
@@ -154,7 +177,12 @@ function compose(outDir: string, check: boolean): number {
   return drift > 0 ? 1 : 0;
 }
 
-function runUntilSignal(app: Cloudfed, config: Config, banner: (url: string) => string, backends: Backends): Promise<number> {
+function runUntilSignal(
+  app: Cloudfed,
+  config: Config,
+  banner: (url: string) => string,
+  backends: Backends,
+): Promise<number> {
   const log = createLogger('cli');
   return app.listen(config.server.port, config.server.host).then(
     (url) => {
@@ -173,7 +201,10 @@ function runUntilSignal(app: Cloudfed, config: Config, banner: (url: string) => 
     },
     (error: NodeJS.ErrnoException) => {
       backends.close();
-      if (error.code === 'EADDRINUSE') throw new UsageError(`port ${config.server.port} on ${config.server.host} is already in use (set --port or CLOUDFED_PORT)`);
+      if (error.code === 'EADDRINUSE')
+        throw new UsageError(
+          `port ${config.server.port} on ${config.server.host} is already in use (set --port or CLOUDFED_PORT)`,
+        );
       throw error;
     },
   );
@@ -188,12 +219,20 @@ export function run(argv = process.argv.slice(2)): void {
   main(argv).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof UsageError || error instanceof ConfigError || (error as Error)?.name === 'DatacenterImportError' || (error as Error)?.name === 'CompositionError') {
+      if (
+        error instanceof UsageError ||
+        error instanceof ConfigError ||
+        (error as Error)?.name === 'DatacenterImportError' ||
+        (error as Error)?.name === 'CompositionError'
+      ) {
         process.stderr.write(`cloudfed: ${(error as Error).message}\n`);
         if (error instanceof UsageError) process.stderr.write(`Run "cloudfed --help" for usage.\n`);
         process.exit(2);
       }
-      if ((error as Error)?.name === 'TypeError' && /parseArgs|Unknown option/i.test(String((error as Error).message))) {
+      if (
+        (error as Error)?.name === 'TypeError' &&
+        /parseArgs|Unknown option/i.test(String((error as Error).message))
+      ) {
         process.stderr.write(`cloudfed: ${(error as Error).message}\n`);
         process.exit(2);
       }

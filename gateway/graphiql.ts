@@ -39,13 +39,13 @@ export function graphiqlPage(): StaticAsset {
 
 const DEFAULT_QUERY = `# Welcome to cloudfed. Put your token in the Headers tab below, then run:
 query Datacenter {
-  vms(first: 10) {
+  virtualMachines(first: 10) {
     totalCount
     nodes {
       name
       state
       node { name memory { freeMiB } }
-      volumes { id size }
+      volumes { id sizeFormatted }
       networks { vni description }
       assignedUsers { displayName }
     }

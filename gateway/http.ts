@@ -52,8 +52,14 @@ export function createRequestListener(options: RequestListenerOptions) {
     }
     handle(request, response).catch((error: unknown) => {
       if (error instanceof HttpError) return sendJson(response, error.status, error.body, error.headers);
-      options.log.error('request failed', { path: (request.url ?? '').split('?')[0], error: String((error as Error)?.stack ?? error) });
-      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      options.log.error('request failed', {
+        path: (request.url ?? '').split('?')[0],
+        error: String((error as Error)?.stack ?? error),
+      });
+      if (!response.headersSent)
+        sendJson(response, 500, {
+          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
       else response.destroy();
     });
   };
@@ -61,7 +67,9 @@ export function createRequestListener(options: RequestListenerOptions) {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    const mount = mounts.find((candidate) => candidate.prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)));
+    const mount = mounts.find((candidate) =>
+      candidate.prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)),
+    );
     if (mount) return mount.handle(request, response, await readBody(request, options.bodyLimit));
 
     switch (path) {
@@ -83,15 +91,23 @@ export function createRequestListener(options: RequestListenerOptions) {
         }
         break;
     }
-    sendJson(response, 404, { error: 'Not Found', message: `Nothing is served at ${path}; GraphQL is at /graphql` });
+    sendJson(response, 404, {
+      error: 'Not Found',
+      message: `Nothing is served at ${path}; GraphQL is at /graphql`,
+    });
   }
 
   async function graphql(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const method = request.method ?? 'GET';
     if (method !== 'GET' && method !== 'POST' && method !== 'HEAD') {
-      return sendJson(response, 405, graphqlError(`${method} is not supported; use GET or POST`, 'BAD_REQUEST'), {
-        allow: 'GET, POST, HEAD',
-      });
+      return sendJson(
+        response,
+        405,
+        graphqlError(`${method} is not supported; use GET or POST`, 'BAD_REQUEST'),
+        {
+          allow: 'GET, POST, HEAD',
+        },
+      );
     }
     const raw = await readBody(request, options.bodyLimit);
     const headers = new HeaderMap();
@@ -150,7 +166,11 @@ function sendGraphiql(request: IncomingMessage, response: ServerResponse): void 
     : /\bgzip\b/.test(accepted)
       ? ['gzip', page.gzip]
       : [undefined, page.identity];
-  response.writeHead(200, { ...common, ...(encoding ? { 'content-encoding': encoding } : {}), 'content-length': body.length });
+  response.writeHead(200, {
+    ...common,
+    ...(encoding ? { 'content-encoding': encoding } : {}),
+    'content-length': body.length,
+  });
   response.end(request.method === 'HEAD' ? undefined : body);
 }
 
@@ -158,9 +178,18 @@ export function graphqlError(message: string, code: string) {
   return { errors: [{ message, extensions: { code } }] };
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -169,7 +198,11 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     request.resume();
-    return Promise.reject(new HttpError(413, graphqlError(`The request body is larger than ${limit} bytes`, 'BAD_REQUEST'), { connection: 'close' }));
+    return Promise.reject(
+      new HttpError(413, graphqlError(`The request body is larger than ${limit} bytes`, 'BAD_REQUEST'), {
+        connection: 'close',
+      }),
+    );
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -179,7 +212,11 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       if (size > limit) {
         request.removeAllListeners('data');
         request.resume();
-        reject(new HttpError(413, graphqlError(`The request body is larger than ${limit} bytes`, 'BAD_REQUEST'), { connection: 'close' }));
+        reject(
+          new HttpError(413, graphqlError(`The request body is larger than ${limit} bytes`, 'BAD_REQUEST'), {
+            connection: 'close',
+          }),
+        );
         return;
       }
       chunks.push(chunk);

@@ -19,6 +19,7 @@ import {
   type RequestContext,
   type SubgraphName,
 } from '../src/subgraphs/index.js';
+import { createAuthenticator } from '../src/subgraphs/users/index.js';
 import { createApollo } from './apollo.js';
 import { authenticateRequest, subgraphPrincipal, type Authenticator } from './auth.js';
 import { createRequestListener, type HttpMount } from './http.js';
@@ -53,7 +54,11 @@ export async function buildCloudfed(config: Config, options: BuildOptions = {}):
   const subgraphs = buildSubgraphs(backends.sources);
   const schema = buildMergedSchema(subgraphs, composeGraph(subgraphs).apiSdl);
   const authenticator = options.authenticator ?? authenticatorOf(backends);
-  const apollo = createApollo(schema, { maxDepth: config.server.maxDepth, maxFields: config.server.maxFields, log });
+  const apollo = createApollo(schema, {
+    maxDepth: config.server.maxDepth,
+    maxFields: config.server.maxFields,
+    log,
+  });
   await apollo.start();
   return serve({
     config,
@@ -63,7 +68,8 @@ export async function buildCloudfed(config: Config, options: BuildOptions = {}):
     apolloStop: () => apollo.stop(),
     listener: createRequestListener({
       apollo,
-      context: async (request) => createRequestContext(await authenticateRequest(request, authenticator), requestIdOf(request)),
+      context: async (request) =>
+        createRequestContext(await authenticateRequest(request, authenticator), requestIdOf(request)),
       graphiql: config.server.graphiql,
       ready: backends.ready,
       mounts: options.mounts ?? [],
@@ -75,13 +81,21 @@ export async function buildCloudfed(config: Config, options: BuildOptions = {}):
 }
 
 /** Split mode, one side: a single subgraph as a Federation 2 HTTP service. */
-export async function buildSubgraphServer(name: SubgraphName, config: Config, options: BuildOptions = {}): Promise<Cloudfed> {
+export async function buildSubgraphServer(
+  name: SubgraphName,
+  config: Config,
+  options: BuildOptions = {},
+): Promise<Cloudfed> {
   const log = options.log ?? createLogger(`subgraph:${name}`);
   const backends = options.backends ?? openBackends(config);
   const subgraph = buildSubgraph(name, backends.sources);
   guardEntities(subgraph.schema);
   const secret = splitSecret(config, backends);
-  const apollo = createApollo(subgraph.schema, { maxDepth: config.server.maxDepth + 2, maxFields: config.server.maxFields * 2, log });
+  const apollo = createApollo(subgraph.schema, {
+    maxDepth: config.server.maxDepth + 2,
+    maxFields: config.server.maxFields * 2,
+    log,
+  });
   await apollo.start();
   return serve({
     config,
@@ -130,7 +144,11 @@ export async function buildSplitGateway(
     }),
   });
   const authenticator = options.authenticator ?? authenticatorOf(backends);
-  const apollo = createApollo(schema, { maxDepth: config.server.maxDepth, maxFields: config.server.maxFields, log });
+  const apollo = createApollo(schema, {
+    maxDepth: config.server.maxDepth,
+    maxFields: config.server.maxFields,
+    log,
+  });
   await apollo.start();
   return serve({
     config,
@@ -140,7 +158,8 @@ export async function buildSplitGateway(
     apolloStop: () => apollo.stop(),
     listener: createRequestListener({
       apollo,
-      context: async (request) => createRequestContext(await authenticateRequest(request, authenticator), requestIdOf(request)),
+      context: async (request) =>
+        createRequestContext(await authenticateRequest(request, authenticator), requestIdOf(request)),
       graphiql: config.server.graphiql,
       ready: backends.ready,
       mounts: options.mounts ?? [],
@@ -159,7 +178,8 @@ function guardEntities(schema: import('graphql').GraphQLSchema): void {
   if (!entities) return;
   const resolve = entities.resolve as GraphQLFieldResolver<unknown, RequestContext>;
   entities.resolve = (source, args, context, info) => {
-    if (context.scope.get(SIGNED) !== true) throw unauthenticated('_entities needs a principal signed by the gateway');
+    if (context.scope.get(SIGNED) !== true)
+      throw unauthenticated('_entities needs a principal signed by the gateway');
     return resolve(source, args, context, info);
   };
 }
@@ -177,8 +197,15 @@ function splitSecret(config: Config, backends: Backends): string {
   return secret;
 }
 
-function authenticatorOf(_backends: Backends): Authenticator {
-  return { authenticateToken: async () => null };
+function authenticatorOf(backends: Backends): Authenticator {
+  const users = createAuthenticator(backends.sources.users.users);
+  return {
+    authenticateToken: (token) => users.authenticateToken(token),
+    authenticatePassword: async (username, password) => {
+      const login = await users.authenticatePassword(username, password);
+      return login.ok ? login.principal : null;
+    },
+  };
 }
 
 function requestIdOf(request: import('node:http').IncomingMessage): string | undefined {

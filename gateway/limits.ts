@@ -1,5 +1,8 @@
 import { GraphQLError, Kind, type ASTVisitor, type ValidationContext, type ValidationRule } from 'graphql';
 
+/** Deep enough for GraphiQL's and graphql-js' introspection queries, not for ofType towers. */
+const INTROSPECTION_MAX_DEPTH = 16;
+
 /**
  * Refuses documents nested deeper than `maxDepth` selection levels (fragments followed), so a
  * client cannot make the server walk an unbounded tree.
@@ -12,12 +15,24 @@ export function depthLimit(maxDepth: number): ValidationRule {
         .definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)
         .map((fragment) => [fragment.name.value, fragment]),
     );
-    const measure = (selectionSet: { selections: readonly any[] } | undefined, depth: number, seen: Set<string>): number => {
+    const measure = (
+      selectionSet: { selections: readonly any[] } | undefined,
+      depth: number,
+      seen: Set<string>,
+    ): number => {
       if (!selectionSet) return depth;
       let deepest = depth;
       for (const selection of selectionSet.selections) {
         if (selection.kind === Kind.FIELD) {
-          if (selection.name.value.startsWith('__')) continue;
+          const name: string = selection.name.value;
+          if (name === '__typename') continue;
+          if (name === '__schema' || name === '__type') {
+            // Introspection is finite but deep (GraphiQL's type references nest ofType ~10
+            // levels): it gets its own bound, and never counts against the data depth.
+            const introspectionDepth = measure(selection.selectionSet, 1, seen);
+            if (introspectionDepth > INTROSPECTION_MAX_DEPTH) return Number.POSITIVE_INFINITY;
+            continue;
+          }
           deepest = Math.max(deepest, measure(selection.selectionSet, depth + 1, seen));
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           deepest = Math.max(deepest, measure(selection.selectionSet, depth, seen));
@@ -35,8 +50,11 @@ export function depthLimit(maxDepth: number): ValidationRule {
       OperationDefinition(operation) {
         const depth = measure(operation.selectionSet, 0, new Set());
         if (depth > maxDepth) {
+          const message = Number.isFinite(depth)
+            ? `The operation is nested ${depth > maxDepth + 1 ? 'more than ' : ''}${Math.min(depth, maxDepth + 1)} levels deep; at most ${maxDepth} are allowed.`
+            : `The introspection query is nested more than ${INTROSPECTION_MAX_DEPTH} levels deep.`;
           context.reportError(
-            new GraphQLError(`The operation is nested ${depth > maxDepth + 1 ? 'more than ' : ''}${Math.min(depth, maxDepth + 1)} levels deep; at most ${maxDepth} are allowed.`, {
+            new GraphQLError(message, {
               nodes: [operation],
               extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'MAX_DEPTH' },
             }),

@@ -5,7 +5,10 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(component: string, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+export function createLogger(
+  component: string,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
   const emit = (level: string, message: string, fields?: Record<string, unknown>) =>
     write(`${JSON.stringify({ time: new Date().toISOString(), level, component, message, ...fields })}\n`);
   return {
@@ -17,5 +20,8 @@ export function createLogger(component: string, write: (line: string) => void = 
 
 /** A logger that keeps lines in memory (tests assert that secrets never appear). */
 export function memoryLogger(lines: string[] = []): Logger & { lines: string[] } {
-  return Object.assign(createLogger('test', (line) => lines.push(line)), { lines });
+  return Object.assign(
+    createLogger('test', (line) => lines.push(line)),
+    { lines },
+  );
 }

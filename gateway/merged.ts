@@ -37,7 +37,8 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
 
   for (const subgraph of subgraphs) {
     const entityUnion = subgraph.schema.getType('_Entity');
-    if (entityUnion && isUnionType(entityUnion)) for (const type of entityUnion.getTypes()) entityTypes.add(type.name);
+    if (entityUnion && isUnionType(entityUnion))
+      for (const type of entityUnion.getTypes()) entityTypes.add(type.name);
     for (const type of Object.values(subgraph.schema.getTypeMap())) {
       if (type.name.startsWith('_')) continue;
       if (isObjectType(type)) {
@@ -62,7 +63,12 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
   const referenceOf = (subgraph: Subgraph, typeName: string) => subgraph.references[typeName];
 
   /** The parent as `owner` knows it: itself when `owner` produced it, else loaded by key. */
-  function parentFor(owner: Subgraph, typeName: string, parent: Record<string, unknown>, context: RequestContext) {
+  function parentFor(
+    owner: Subgraph,
+    typeName: string,
+    parent: Record<string, unknown>,
+    context: RequestContext,
+  ) {
     if (origins.get(parent) === owner.name) return parent;
     const cache = scoped(context, ENTITY_CACHE, () => new Map<string, Promise<unknown>>());
     const key = `${owner.name}\u0000${typeName}\u0000${String(parent.id)}`;
@@ -70,10 +76,12 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
     if (!pending) {
       const representation = { __typename: typeName, id: parent.id };
       const reference = referenceOf(owner, typeName);
-      pending = Promise.resolve(reference ? reference(representation, context) : { ...representation }).then((entity) => {
-        if (entity && typeof entity === 'object') origins.set(entity, owner.name);
-        return entity;
-      });
+      pending = Promise.resolve(reference ? reference(representation, context) : { ...representation }).then(
+        (entity) => {
+          if (entity && typeof entity === 'object') origins.set(entity, owner.name);
+          return entity;
+        },
+      );
       cache.set(key, pending);
     }
     return pending;
@@ -110,14 +118,17 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
       if (!entity) {
         if (!returnsEntity && first!.resolve === defaultFieldResolver) continue;
         typeResolvers[field.name] = returnsEntity
-          ? (parent, args, context, info) => markResult(first!.subgraph.name, first!.resolve(parent, args, context, info))
+          ? (parent, args, context, info) =>
+              markResult(first!.subgraph.name, first!.resolve(parent, args, context, info))
           : first!.resolve;
         continue;
       }
       typeResolvers[field.name] = (parent, args, context, info) => {
         const object = parent as Record<string, unknown>;
         const origin = origins.get(object);
-        const owner = single ? first! : (candidates.find((candidate) => candidate.subgraph.name === origin) ?? first!);
+        const owner = single
+          ? first!
+          : (candidates.find((candidate) => candidate.subgraph.name === origin) ?? first!);
         const ready = parentFor(owner.subgraph, apiType.name, object, context);
         const run = (resolvedParent: unknown) => {
           if (resolvedParent === null || resolvedParent === undefined) return null;

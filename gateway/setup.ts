@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../src/config/index.js';
 import type { Backends } from '../src/drivers/index.js';
+import { ensureAdmin } from '../src/subgraphs/users/index.js';
 
 export interface PreparedStore {
   /** The new store was seeded with the demo datacenter. */
   seeded: boolean;
-  /** The admin token, when this start created the admin (printed once). */
+  /** A new admin token this start generated (printed once); never the configured one. */
   token?: string;
 }
 
@@ -24,5 +25,7 @@ export async function prepareStore(config: Config, backends: Backends, root: str
     embedded.importText(readFileSync(demo, 'utf8'), demo);
     seeded = true;
   }
-  return { seeded };
+  const configured = config.identity.adminToken;
+  const admin = await ensureAdmin(backends.sources.users.users, configured ? { token: configured } : {});
+  return { seeded, ...(admin.token && admin.token !== configured ? { token: admin.token } : {}) };
 }

@@ -35,7 +35,10 @@ export class CompositionError extends Error {
   override name = 'CompositionError';
 }
 
-export function composeGraph(subgraphs: readonly Subgraph[], urls: Partial<Record<string, string>> = {}): ComposedGraph {
+export function composeGraph(
+  subgraphs: readonly Subgraph[],
+  urls: Partial<Record<string, string>> = {},
+): ComposedGraph {
   const subgraphSdl: Record<string, string> = {};
   for (const subgraph of subgraphs) subgraphSdl[subgraph.name] = printSubgraphSchema(subgraph.schema);
   const result = composeServices(
@@ -46,7 +49,9 @@ export function composeGraph(subgraphs: readonly Subgraph[], urls: Partial<Recor
     })),
   );
   if (result.errors) {
-    throw new CompositionError(`The subgraphs do not compose:\n${result.errors.map((error) => `  - ${error.message}`).join('\n')}`);
+    throw new CompositionError(
+      `The subgraphs do not compose:\n${result.errors.map((error) => `  - ${error.message}`).join('\n')}`,
+    );
   }
   const apiSdl = printSchema(lexicographicSortSchema(buildSchema(result.publicSdl)));
   return { subgraphSdl, supergraphSdl: result.supergraphSdl, apiSdl };

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/cloudfed.js';
@@ -24,7 +22,6 @@ describe('GraphiQL in a real browser', () => {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
-        `--user-data-dir=${mkdtempSync(join(tmpdir(), 'cloudfed-chromium-'))}`,
       ],
     });
   });
@@ -39,10 +36,16 @@ describe('GraphiQL in a real browser', () => {
     const external: string[] = [];
     await page.route('**/*', (route) => {
       const url = new URL(route.request().url());
-      if (url.protocol === 'data:' || url.protocol === 'blob:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      if (
+        url.protocol === 'data:' ||
+        url.protocol === 'blob:' ||
+        ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+      ) {
         // The token rides on the GraphQL requests the page makes, as an operator's headers would.
         if (url.pathname === '/graphql') {
-          return route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${ADMIN_TOKEN}` } });
+          return route.continue({
+            headers: { ...route.request().headers(), authorization: `Bearer ${ADMIN_TOKEN}` },
+          });
         }
         return route.continue();
       }
@@ -55,8 +58,8 @@ describe('GraphiQL in a real browser', () => {
     const result = page.locator('.result-window');
     await result.getByText('"totalCount": 3').waitFor({ timeout: 20_000 });
     const text = await result.innerText();
-    assert.match(text, /"name": "hv1"/);
-    assert.match(text, /"coordinatorState": "PRIMARY"/);
+    assert.match(text, /"name":\s+"hv1"/);
+    assert.match(text, /"coordinatorState":\s+"PRIMARY"/);
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/graphiql.png' });
     assert.deepEqual(external, [], 'GraphiQL must not fetch anything from the internet');

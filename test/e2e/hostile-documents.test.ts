@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/cloudfed.js';
@@ -38,6 +39,15 @@ describe('hostile and malformed GraphQL documents', () => {
     assert.equal(reply.status, 400);
     assert.equal(reply.errors?.[0]?.extensions?.reason, 'MAX_DEPTH');
     await stillServing();
+  });
+
+  test('the standard introspection query (GraphiQL, codegen) is within the limits', async () => {
+    const reply = await server.graphql(
+      getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, inputValueDeprecation: true }),
+    );
+    assert.equal(reply.status, 200);
+    assert.equal(reply.errors, undefined);
+    assert.ok(reply.data?.__schema?.types?.length > 50);
   });
 
   test('very wide queries (alias amplification) are refused', async () => {
@@ -84,7 +94,11 @@ describe('hostile and malformed GraphQL documents', () => {
     assert.equal(wrong.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
     const anonymous = await server.graphql('{ clusterNodes { totalCount } }', undefined, null);
     assert.equal(anonymous.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
-    const mutation = await server.graphql('mutation { setRouterMode(node: "hv2", mode: PRIMARY) { id } }', undefined, null);
+    const mutation = await server.graphql(
+      'mutation { setRouterMode(node: "hv2", mode: PRIMARY) { id } }',
+      undefined,
+      null,
+    );
     assert.equal(mutation.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
   });
 });

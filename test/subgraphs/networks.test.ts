@@ -10,7 +10,7 @@ import { SYSTEM, type Principal } from '../../src/identity/index.js';
 import { createRequestContext } from '../../src/subgraphs/kit/index.js';
 import { buildNetworksSubgraph, type NetworksSource } from '../../src/subgraphs/networks/index.js';
 
-const DEMO = parseYaml(readFileSync(new URL('../../demo/sections/networks.yaml', import.meta.url), 'utf8'));
+const DEMO = parseYaml(readFileSync(new URL('../../demo/datacenter.yaml', import.meta.url), 'utf8'));
 const alice: Principal = {
   kind: 'user',
   id: 'a9dc21d2-bcb2-4104-9a9e-402b7c70d6d8',

@@ -29,14 +29,27 @@ function setup() {
   const counted = new Proxy(inner, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? (...args: unknown[]) => (calls.push(String(property)), value.apply(target, args)) : value;
+      return typeof value === 'function'
+        ? (...args: unknown[]) => (calls.push(String(property)), value.apply(target, args))
+        : value;
     },
   }) as NodesSource;
   const subgraph = buildNodesSubgraph({ nodes: counted });
   // JSON round trip: plain objects (graphql-js builds null-prototype ones) and errors as clients see them.
-  const run = async (source: string, principal: Principal = SYSTEM, variableValues?: Record<string, unknown>) =>
+  const run = async (
+    source: string,
+    principal: Principal = SYSTEM,
+    variableValues?: Record<string, unknown>,
+  ) =>
     JSON.parse(
-      JSON.stringify(await graphql({ schema: subgraph.schema, source, variableValues, contextValue: createRequestContext(principal) })),
+      JSON.stringify(
+        await graphql({
+          schema: subgraph.schema,
+          source,
+          variableValues,
+          contextValue: createRequestContext(principal),
+        }),
+      ),
     ) as { data?: any; errors?: { message: string; extensions?: Record<string, any> }[] };
   return { store, calls, run };
 }
@@ -44,18 +57,27 @@ function setup() {
 describe('nodes subgraph', () => {
   test('lists nodes by name with a regex filter and pages through them', async () => {
     const { run } = setup();
-    const all = await run('{ clusterNodes { totalCount nodes { id coordinatorState vcpu { total allocated } } } }');
+    const all = await run(
+      '{ clusterNodes { totalCount nodes { id coordinatorState vcpu { total allocated } } } }',
+    );
     assert.equal(all.errors, undefined);
     assert.deepEqual(
       (all.data as any).clusterNodes.nodes.map((node: any) => [node.id, node.coordinatorState]),
-      [['hv1', 'PRIMARY'], ['hv2', 'SECONDARY'], ['hv3', 'CLIENT'], ['hv4', 'SECONDARY']],
+      [
+        ['hv1', 'PRIMARY'],
+        ['hv2', 'SECONDARY'],
+        ['hv3', 'CLIENT'],
+        ['hv4', 'SECONDARY'],
+      ],
     );
     const filtered = await run('{ clusterNodes(filter: { nameMatches: "^hv[12]$" }) { nodes { id } } }');
     assert.deepEqual((filtered.data as any).clusterNodes.nodes, [{ id: 'hv1' }, { id: 'hv2' }]);
     const page1 = await run('{ clusterNodes(first: 2) { nodes { id } pageInfo { hasNextPage endCursor } } }');
     const { endCursor, hasNextPage } = (page1.data as any).clusterNodes.pageInfo;
     assert.equal(hasNextPage, true);
-    const page2 = await run(`{ clusterNodes(first: 2, after: "${endCursor}") { nodes { id } pageInfo { hasNextPage } } }`);
+    const page2 = await run(
+      `{ clusterNodes(first: 2, after: "${endCursor}") { nodes { id } pageInfo { hasNextPage } } }`,
+    );
     assert.deepEqual((page2.data as any).clusterNodes.nodes, [{ id: 'hv3' }, { id: 'hv4' }]);
   });
 
@@ -68,8 +90,10 @@ describe('nodes subgraph', () => {
 
   test('router mode: checks in order, then switches and demotes the old primary', async () => {
     const { run } = setup();
-    const mutate = (node: string, mode: string) => run(`mutation { setRouterMode(node: "${node}", mode: ${mode}) { id coordinatorState } }`);
-    const reasonOf = async (node: string, mode: string) => (await mutate(node, mode)).errors?.[0]?.extensions?.reason;
+    const mutate = (node: string, mode: string) =>
+      run(`mutation { setRouterMode(node: "${node}", mode: ${mode}) { id coordinatorState } }`);
+    const reasonOf = async (node: string, mode: string) =>
+      (await mutate(node, mode)).errors?.[0]?.extensions?.reason;
     assert.equal(await reasonOf('hv9', 'PRIMARY'), 'NODE_NOT_FOUND');
     assert.equal(await reasonOf('hv3', 'PRIMARY'), 'NODE_NOT_COORDINATOR');
     assert.equal(await reasonOf('hv4', 'PRIMARY'), 'NODE_NOT_ACTIVE');
@@ -88,9 +112,12 @@ describe('nodes subgraph', () => {
     assert.equal((read.data as any).clusterNodes.totalCount, 4);
     const denied = await run('mutation { setRouterMode(node: "hv2", mode: PRIMARY) { id } }', alice);
     assert.equal(denied.errors?.[0]?.extensions?.code, 'FORBIDDEN');
-    const entities = await run('{ _entities(representations: [{ __typename: "ClusterNode", id: "hv1" }]) { ... on ClusterNode { name } } }', {
-      kind: 'anonymous',
-    });
+    const entities = await run(
+      '{ _entities(representations: [{ __typename: "ClusterNode", id: "hv1" }]) { ... on ClusterNode { name } } }',
+      {
+        kind: 'anonymous',
+      },
+    );
     assert.equal(entities.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
   });
 
@@ -100,7 +127,11 @@ describe('nodes subgraph', () => {
       '{ _entities(representations: [{ __typename: "ClusterNode", id: "hv1" }, { __typename: "ClusterNode", id: "hv3" }, { __typename: "ClusterNode", id: "nope" }]) { ... on ClusterNode { name cpuCount } } }',
     );
     assert.equal(result.errors, undefined);
-    assert.deepEqual((result.data as any)._entities, [{ name: 'hv1', cpuCount: 16 }, { name: 'hv3', cpuCount: 8 }, null]);
+    assert.deepEqual((result.data as any)._entities, [
+      { name: 'hv1', cpuCount: 16 },
+      { name: 'hv3', cpuCount: 8 },
+      null,
+    ]);
     assert.deepEqual(calls, ['getNodes']);
   });
 
@@ -118,7 +149,11 @@ describe('nodes subgraph', () => {
     assert.equal(unreachable.errors?.[0]?.extensions?.exitCode, 1);
     calls.length = 0;
     for (const hostile of ['-rf', 'a;b', '../x', 'a b', 'x'.repeat(300)]) {
-      const refused = await run('mutation($h: String!) { probeGlusterPeer(hostname: $h) { output } }', SYSTEM, { h: hostile });
+      const refused = await run(
+        'mutation($h: String!) { probeGlusterPeer(hostname: $h) { output } }',
+        SYSTEM,
+        { h: hostile },
+      );
       assert.equal(refused.errors?.[0]?.extensions?.reason, 'INVALID_HOSTNAME', hostile);
     }
     assert.deepEqual(calls, [], 'no backend call for a refused name');

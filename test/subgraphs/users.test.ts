@@ -22,7 +22,7 @@ const ALICE = 'a9dc21d2-bcb2-4104-9a9e-402b7c70d6d8';
 const BOB = 'ff53baa9-c025-4d56-a6e3-963db0438830';
 const DYNVM = '5b7e6a3c-0d4e-4f7b-9a61-3c2d1e0f9a88';
 
-const demo = parse(readFileSync(new URL('../../demo/sections/users.yaml', import.meta.url), 'utf8'));
+const demo = parse(readFileSync(new URL('../../demo/datacenter.yaml', import.meta.url), 'utf8'));
 
 const alice: Principal = {
   kind: 'user',
@@ -946,7 +946,11 @@ describe('users: authenticator and first start', () => {
       admin: true,
       groups: ['default'],
     });
-    assert.deepEqual(await ensureAdmin(source, { token: 'other' }), { created: false });
+    assert.deepEqual(await ensureAdmin(source, { token: 'from-env' }), { created: false });
+    // A newly configured admin token replaces the old one, so the configuration always works.
+    assert.deepEqual(await ensureAdmin(source, { token: 'other' }), { created: false, token: 'other' });
+    assert.equal((await auth.authenticateToken('other'))?.kind, 'user');
+    assert.equal(await auth.authenticateToken('from-env'), null);
     const random = await ensureAdmin(new EmbeddedUsers(new Store(':memory:')));
     assert.equal(random.created, true);
     assert.ok(random.token && random.token.length >= 40);

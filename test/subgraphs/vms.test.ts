@@ -42,7 +42,7 @@ const bob: Principal = {
 const dynvm: Principal = { kind: 'user', id: DYNVM_ID, name: 'dynvm', admin: false, groups: ['default'] };
 const operator: Principal = { kind: 'operator', id: 'pvc', via: 'pvc' };
 
-const DEMO = parseYaml(readFileSync(new URL('../../demo/sections/vms.yaml', import.meta.url), 'utf8'));
+const DEMO = parseYaml(readFileSync(new URL('../../demo/datacenter.yaml', import.meta.url), 'utf8'));
 const NODES = {
   nodes: ['hv1', 'hv2', 'hv3'].map((name, i) => ({
     name,
@@ -484,13 +484,14 @@ describe('define, modify, remove', () => {
 
   test('remove deletes the VM and its RBD volumes in one transaction; undefine keeps the volumes', async () => {
     const { run, store } = setup();
-    const hadTable = store.db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'rbd_volumes'`).get();
-    if (!hadTable)
-      store.db.exec(
-        'CREATE TABLE rbd_volumes (pool TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (pool, name))',
-      );
-    const insert = store.db.prepare('INSERT INTO rbd_volumes (pool, name) VALUES (?, ?)');
-    if (!hadTable) for (const name of ['test1_disk0', 'test2_disk0', 'other']) insert.run('vms', name);
+    store.db.exec(`INSERT OR IGNORE INTO ceph_pools (name, pool_id, pgs) VALUES ('vms', 1, 128)`);
+    const insert = store.db.prepare(
+      `INSERT OR IGNORE INTO rbd_volumes (pool, name, size_bytes, image_id, created_at) VALUES (?, ?, 1073741824, ?, '2026-01-01T00:00:00Z')`,
+    );
+    for (const name of ['test1_disk0', 'test2_disk0', 'other']) insert.run('vms', name, `id${name}`);
+    store.db.exec(
+      `INSERT INTO rbd_snapshots (pool, volume, name, created_at) VALUES ('vms', 'test1_disk0', 'snap', '2026-01-01T00:00:00Z')`,
+    );
     const count = () => (store.db.prepare('SELECT COUNT(*) AS n FROM rbd_volumes').get() as { n: number }).n;
     const before = count();
     const R = `mutation($vm: String!) { removeVm(vm: $vm) { id name rbdDisks deletedVolumes } }`;
@@ -507,10 +508,9 @@ describe('define, modify, remove', () => {
 
     const removed = data(await run(operator, R, { vm: 'test1' })).removeVm;
     assert.deepEqual(removed.rbdDisks, ['vms/test1_disk0']);
-    if (!hadTable) {
-      assert.deepEqual(removed.deletedVolumes, ['vms/test1_disk0']);
-      assert.equal(count(), before - 1);
-    }
+    assert.deepEqual(removed.deletedVolumes, ['vms/test1_disk0']);
+    assert.equal(count(), before - 1);
+    assert.equal((store.db.prepare('SELECT COUNT(*) AS n FROM rbd_snapshots').get() as { n: number }).n, 0);
     assert.equal(store.db.prepare('SELECT 1 FROM vms WHERE uuid = ?').get(TEST1), undefined);
     assert.equal(store.db.prepare('SELECT 1 FROM vm_disks WHERE vm_uuid = ?').get(TEST1), undefined);
     const undefined_ = data(await run(operator, U, { vm: 'test2' })).undefineVm;
@@ -520,7 +520,7 @@ describe('define, modify, remove', () => {
       rbdDisks: ['vms/test2_disk0'],
       deletedVolumes: [],
     });
-    if (!hadTable) assert.equal(count(), before - 1);
+    assert.equal(count(), before - 1);
     failure(await run(operator, R, { vm: 'test1' }), 'NOT_FOUND', 'VM_NOT_FOUND');
     failure(await run(alice, U, { vm: 'web1' }), 'FORBIDDEN');
   });

@@ -21,7 +21,7 @@ import {
 
 const alice: Principal = { kind: 'user', id: 'alice', name: 'alice@example.com', admin: false, groups: [] };
 const ANONYMOUS: Principal = { kind: 'anonymous' };
-const demo = parseYaml(readFileSync(new URL('../../demo/sections/volumes.yaml', import.meta.url), 'utf8'));
+const demo = parseYaml(readFileSync(new URL('../../demo/datacenter.yaml', import.meta.url), 'utf8'));
 
 const VMS = ['test1', 'test2', 'web1', 'web2', 'db1', 'mail1', 'desk1', 'desk2', 'desk3', 'desk4'];
 const vmUuid = (index: number) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`;

@@ -11,7 +11,11 @@ export interface TestServer {
   app: Cloudfed;
   backends: Backends;
   logLines: string[];
-  graphql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLReply<T>>;
+  graphql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GraphQLReply<T>>;
   close(): Promise<void>;
 }
 

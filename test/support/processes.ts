@@ -12,7 +12,11 @@ export interface CloudfedProcess {
 }
 
 /** Starts `cloudfed <args>` from the sources and resolves when it prints the URL it serves on. */
-export function startCloudfedProcess(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CloudfedProcess> {
+export function startCloudfedProcess(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<CloudfedProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/bin.ts', ...args], {
     env: { ...process.env, CLOUDFED_HOST: '127.0.0.1', CLOUDFED_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

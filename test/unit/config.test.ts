@@ -31,7 +31,10 @@ describe('configuration', () => {
   test('every unknown or bad key is named in one message', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cloudfed-config-'));
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'server:\n  port: seventy\n  colour: blue\ndrivers:\n  vms:\n    driver: vmware\nextra: 1\n');
+    writeFileSync(
+      file,
+      'server:\n  port: seventy\n  colour: blue\ndrivers:\n  vms:\n    driver: vmware\nextra: 1\n',
+    );
     assert.throws(
       () => loadConfig({ file, env: {} }),
       (error: unknown) => {
@@ -46,9 +49,15 @@ describe('configuration', () => {
   });
 
   test('bad environment values and unreadable files are clear errors', () => {
-    assert.throws(() => loadConfig({ env: { CLOUDFED_PORT: 'http' } }), /CLOUDFED_PORT must be a whole number/);
+    assert.throws(
+      () => loadConfig({ env: { CLOUDFED_PORT: 'http' } }),
+      /CLOUDFED_PORT must be a whole number/,
+    );
     assert.throws(() => loadConfig({ env: { CLOUDFED_DEMO: 'maybe' } }), /CLOUDFED_DEMO must be/);
-    assert.throws(() => loadConfig({ file: '/nonexistent/cloudfed.yaml', env: {} }), /cannot read \/nonexistent/);
+    assert.throws(
+      () => loadConfig({ file: '/nonexistent/cloudfed.yaml', env: {} }),
+      /cannot read \/nonexistent/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'cloudfed-config-'));
     const file = join(dir, 'list.yaml');
     writeFileSync(file, '- a\n- b\n');

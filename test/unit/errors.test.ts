@@ -24,7 +24,8 @@ describe('error registry', () => {
     const used = new Set<string>();
     for (const file of [...sourceFiles('src'), ...sourceFiles('gateway')]) {
       const text = readFileSync(file, 'utf8');
-      for (const match of text.matchAll(/new (?:CloudfedError|BackendError)\(\s*'([A-Z_]+)'/g)) used.add(match[1]!);
+      for (const match of text.matchAll(/new (?:CloudfedError|BackendError)\(\s*'([A-Z_]+)'/g))
+        used.add(match[1]!);
       for (const match of text.matchAll(/\bcode: '([A-Z_]+)'/g)) used.add(match[1]!);
       for (const match of text.matchAll(/graphqlError\([^)]*, '([A-Z_]+)'\)/g)) used.add(match[1]!);
     }

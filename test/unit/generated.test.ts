@@ -16,18 +16,29 @@ describe('generated files', () => {
     };
     for (const [file, sdl] of Object.entries(expected)) {
       const committed = readFileSync(`schema/${file}`, 'utf8');
-      assert.equal(committed, `${GENERATED_HEADER}${sdl.trimEnd()}\n`, `schema/${file} is out of date: run npm run compose`);
+      assert.equal(
+        committed,
+        `${GENERATED_HEADER}${sdl.trimEnd()}\n`,
+        `schema/${file} is out of date: run npm run compose`,
+      );
     }
   });
 
   test('the shims’ typed documents match their operations (npm run codegen)', async () => {
-    const outputs = (await generate({ ...(await import('yaml')).parse(readFileSync('codegen.yml', 'utf8')), silent: true }, false)) as {
+    const outputs = (await generate(
+      { ...(await import('yaml')).parse(readFileSync('codegen.yml', 'utf8')), silent: true },
+      false,
+    )) as {
       filename: string;
       content: string;
     }[];
     assert.ok(outputs.length > 0);
     for (const output of outputs) {
-      assert.equal(readFileSync(output.filename, 'utf8'), output.content, `${output.filename} is out of date: run npm run codegen`);
+      assert.equal(
+        readFileSync(output.filename, 'utf8'),
+        output.content,
+        `${output.filename} is out of date: run npm run codegen`,
+      );
     }
   });
 });

@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { hashToken, secretsEqual, signPrincipal, verifyPrincipal, type Principal } from '../../src/identity/index.js';
+import {
+  hashToken,
+  secretsEqual,
+  signPrincipal,
+  verifyPrincipal,
+  type Principal,
+} from '../../src/identity/index.js';
 
-const alice: Principal = { kind: 'user', id: 'a9dc21d2', name: 'alice@example.com', admin: false, groups: ['teachers'] };
+const alice: Principal = {
+  kind: 'user',
+  id: 'a9dc21d2',
+  name: 'alice@example.com',
+  admin: false,
+  groups: ['teachers'],
+};
 const secret = 'x'.repeat(40);
 
 describe('principal header', () => {
@@ -15,10 +27,15 @@ describe('principal header', () => {
     const header = signPrincipal(alice, secret);
     assert.deepEqual(verifyPrincipal(header, 'y'.repeat(40), 60), { ok: false, reason: 'bad-signature' });
     const [payload, mac] = header.split('.') as [string, string];
-    const admin = Buffer.from(JSON.stringify({ p: { ...alice, admin: true }, iat: Math.floor(Date.now() / 1000) })).toString('base64url');
+    const admin = Buffer.from(
+      JSON.stringify({ p: { ...alice, admin: true }, iat: Math.floor(Date.now() / 1000) }),
+    ).toString('base64url');
     assert.deepEqual(verifyPrincipal(`${admin}.${mac}`, secret, 60), { ok: false, reason: 'bad-signature' });
     const flipped = mac.slice(0, -2) + (mac.endsWith('AA') ? 'AB' : 'AA');
-    assert.deepEqual(verifyPrincipal(`${payload}.${flipped}`, secret, 60), { ok: false, reason: 'bad-signature' });
+    assert.deepEqual(verifyPrincipal(`${payload}.${flipped}`, secret, 60), {
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   test('a stale or malformed header is refused', () => {

@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { CloudSources } from '../../subgraphs/index.js';
 import { EmbeddedNodes } from './nodes.js';
+import { EmbeddedNetworks } from './networks.js';
+import { EmbeddedUsers } from './users.js';
 import { EmbeddedVms } from './vms.js';
+import { EmbeddedVolumes } from './volumes.js';
 import { Store } from './store.js';
 import { importDatacenter } from './import.js';
 
@@ -26,6 +29,9 @@ export function openEmbedded(path: string): EmbeddedBackend {
   const sources: CloudSources = {
     nodes: { nodes: new EmbeddedNodes(store) },
     vms: { vms: new EmbeddedVms(store) },
+    volumes: { volumes: new EmbeddedVolumes(store) },
+    networks: { networks: new EmbeddedNetworks(store) },
+    users: { users: new EmbeddedUsers(store) },
   };
   return {
     store,

@@ -78,10 +78,21 @@ export function importNodes(store: Store, data: unknown): void {
     nodes.forEach((node, index) => {
       const exists = store.db.prepare('SELECT 1 FROM nodes WHERE name = ?').get(node.name);
       if (exists) throw new DatacenterImportError(`nodes[${index}].name: node "${node.name}" already exists`);
-      insertNode.run({ ...node, ...node.memory, roles: JSON.stringify(node.roles), address: node.address ?? null });
+      insertNode.run({
+        ...node,
+        ...node.memory,
+        roles: JSON.stringify(node.roles),
+        address: node.address ?? null,
+      });
     });
     glusterPeers.forEach((peer) => {
-      insertPeer.run(peer.uuid, peer.hostname, peer.connected ? 1 : 0, peer.connected ? 'Peer in Cluster' : 'Peer in Cluster (Disconnected)', peer.self ? 1 : 0);
+      insertPeer.run(
+        peer.uuid,
+        peer.hostname,
+        peer.connected ? 1 : 0,
+        peer.connected ? 'Peer in Cluster' : 'Peer in Cluster (Disconnected)',
+        peer.self ? 1 : 0,
+      );
     });
   });
 }

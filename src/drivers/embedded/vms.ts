@@ -141,11 +141,6 @@ export function insertVm(store: Store, vm: NewVm, lastNode: string | null = null
   writeVmDevices(store, d.uuid, d);
 }
 
-function tableColumns(store: Store, table: string): Set<string> {
-  const rows = store.db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
-  return new Set(rows.map((row) => row.name));
-}
-
 /** VMs, pools, assignments and MAC mappings kept in the embedded store. */
 export class EmbeddedVms implements VmsSource {
   constructor(private readonly store: Store) {}
@@ -315,25 +310,18 @@ export class EmbeddedVms implements VmsSource {
           .all(uuid) as { name: string }[]
       ).map((row) => row.name);
       let deletedVolumes: string[] = [];
-      const volumeColumns = tableColumns(this.store, 'rbd_volumes');
-      if (withVolumes && rbdDisks.length > 0 && volumeColumns.has('pool') && volumeColumns.has('name')) {
+      if (withVolumes && rbdDisks.length > 0) {
+        // Same store, same transaction: the VM and its disks' volumes go together (snapshots cascade).
         deletedVolumes = (
           db
             .prepare(
-              `SELECT pool || '/' || name AS full FROM rbd_volumes WHERE pool || '/' || name IN (SELECT value FROM json_each(?))`,
+              `DELETE FROM rbd_volumes WHERE pool || '/' || name IN (SELECT value FROM json_each(?))
+               RETURNING pool || '/' || name AS full`,
             )
             .all(keys(rbdDisks)) as { full: string }[]
-        ).map((row) => row.full);
-        // Snapshots first, in case the volumes domain keeps them in a table without a cascade.
-        const snapshotColumns = tableColumns(this.store, 'rbd_snapshots');
-        if (snapshotColumns.has('pool') && snapshotColumns.has('volume')) {
-          db.prepare(
-            `DELETE FROM rbd_snapshots WHERE pool || '/' || volume IN (SELECT value FROM json_each(?))`,
-          ).run(keys(rbdDisks));
-        }
-        db.prepare(
-          `DELETE FROM rbd_volumes WHERE pool || '/' || name IN (SELECT value FROM json_each(?))`,
-        ).run(keys(rbdDisks));
+        )
+          .map((row) => row.full)
+          .sort((a, b) => rbdDisks.indexOf(a) - rbdDisks.indexOf(b));
       }
       db.prepare('DELETE FROM vms WHERE uuid = ?').run(uuid);
       return { rbdDisks, deletedVolumes };

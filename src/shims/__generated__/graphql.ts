@@ -10,6 +10,195 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar.This scalar is serialized to a string in ISO 8601 format and parsed from a string in ISO 8601 format. */
+  DateTimeISO: { input: string; output: string; }
+  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSON: { input: unknown; output: unknown; }
+  /** The `SafeInt` scalar type represents non-fractional signed whole numeric values that are considered safe as defined by the ECMAScript specification. */
+  SafeInt: { input: number; output: number; }
+};
+
+/** A firewall rule (nft rule line) in one chain of a managed network. */
+export type Acl = {
+  /** Unique within the chain. */
+  description: Scalars['String']['output'];
+  direction: AclDirection;
+  /** `<vni>/<direction>/<description>`. */
+  id: Scalars['ID']['output'];
+  /** The network the rule belongs to. */
+  network: Maybe<Network>;
+  /** 0-based position in the chain. */
+  order: Scalars['Int']['output'];
+  /** The nft rule line. */
+  rule: Scalars['String']['output'];
+};
+
+/** A new firewall rule. Text values are checked by the graph, each with its own `reason`. */
+export type AclAddInput = {
+  /** Unique within the direction’s chain. */
+  description: Scalars['String']['input'];
+  /** Required: exactly `in` or `out`. */
+  direction: InputMaybe<Scalars['String']['input']>;
+  /** 0-based position in the chain, decimal digits: the rule goes before the one now there. Absent, empty or beyond the end: appended. */
+  order: InputMaybe<Scalars['String']['input']>;
+  /** Required: the nft rule line (one line, no control characters). */
+  rule: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The firewall chain of a rule: traffic into (`IN`) or out of (`OUT`) the network. */
+export type AclDirection =
+  | 'IN'
+  | 'OUT';
+
+/** Overall Ceph cluster health. */
+export type CephHealth =
+  | 'HEALTH_ERR'
+  | 'HEALTH_OK'
+  | 'HEALTH_WARN';
+
+/** A Ceph object storage daemon (one block device on one node). */
+export type CephOsd = {
+  /** The block device, e.g. `/dev/sdb`. */
+  device: Scalars['String']['output'];
+  /** The OSD id (decimal digits). */
+  id: Scalars['ID']['output'];
+  /** Whether the OSD is in the cluster (takes data). */
+  in: Scalars['Boolean']['output'];
+  node: ClusterNode;
+  /** Name of the node the OSD runs on. */
+  nodeName: Scalars['String']['output'];
+  /** Null while the cluster has not reported statistics. */
+  stats: Maybe<CephOsdStats>;
+  up: Scalars['Boolean']['output'];
+  /** CRUSH weight. */
+  weight: Scalars['Float']['output'];
+};
+
+/** A page of CephOsd objects (Relay connection). */
+export type CephOsdConnection = {
+  edges: Array<CephOsdEdge>;
+  /** The nodes of `edges`, for clients that need no cursors. */
+  nodes: Array<CephOsd>;
+  pageInfo: PageInfo;
+  /** How many objects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type CephOsdEdge = {
+  cursor: Scalars['String']['output'];
+  node: CephOsd;
+};
+
+/** Selects OSDs. */
+export type CephOsdFilter = {
+  /** ECMAScript regular expression, searched in the id (anchor it with ^ and $ as needed; legacy shims anchor at the start). */
+  matches: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Statistics of an OSD: from the OSD map, the utilisation report (`ceph osd df`) and the status table (`ceph osd status`). */
+export type CephOsdStats = {
+  /** Free space as the status table prints it. */
+  avail: Scalars['String']['output'];
+  /** 1 when in, 0 when out (OSD map). */
+  in: Scalars['Int']['output'];
+  /** Capacity in KiB. */
+  kb: Scalars['SafeInt']['output'];
+  /** Host name as the status table gives it. */
+  node: Scalars['String']['output'];
+  /** Placement groups on the OSD. */
+  pgs: Scalars['Int']['output'];
+  primaryAffinity: Scalars['Float']['output'];
+  rdData: Scalars['String']['output'];
+  rdOps: Scalars['String']['output'];
+  reweight: Scalars['Float']['output'];
+  /** Capacity, human-readable (PVC form, e.g. `932G`). */
+  size: Scalars['String']['output'];
+  /** State words, e.g. `exists,up`. */
+  state: Scalars['String']['output'];
+  /** 1 when up, 0 when down (OSD map). */
+  up: Scalars['Int']['output'];
+  /** Used space as the status table prints it (`120G`). */
+  used: Scalars['String']['output'];
+  /** Used space in percent. */
+  utilization: Scalars['Float']['output'];
+  uuid: Scalars['String']['output'];
+  /** Utilisation relative to the cluster average. */
+  var: Scalars['Float']['output'];
+  /** CRUSH weight. */
+  weight: Scalars['Float']['output'];
+  wrData: Scalars['String']['output'];
+  wrOps: Scalars['String']['output'];
+};
+
+/** An RBD pool. */
+export type CephPool = {
+  /** The pool’s name. */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** Placement groups. */
+  pgs: Scalars['Int']['output'];
+  stats: CephPoolStats;
+  /** The pool’s volumes, ordered by name. */
+  volumes: Array<RbdVolume>;
+};
+
+/** A page of CephPool objects (Relay connection). */
+export type CephPoolConnection = {
+  edges: Array<CephPoolEdge>;
+  /** The nodes of `edges`, for clients that need no cursors. */
+  nodes: Array<CephPool>;
+  pageInfo: PageInfo;
+  /** How many objects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type CephPoolEdge = {
+  cursor: Scalars['String']['output'];
+  node: CephPool;
+};
+
+/** Selects pools. */
+export type CephPoolFilter = {
+  /** ECMAScript regular expression, searched in the id (anchor it with ^ and $ as needed; legacy shims anchor at the start). The id is the pool name. */
+  matches: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Statistics of a pool (`rados df`). */
+export type CephPoolStats = {
+  /** The pool’s numeric id. */
+  id: Scalars['Int']['output'];
+  numObjectClones: Scalars['SafeInt']['output'];
+  numObjectCopies: Scalars['SafeInt']['output'];
+  numObjects: Scalars['SafeInt']['output'];
+  numObjectsDegraded: Scalars['SafeInt']['output'];
+  numObjectsMissingOnPrimary: Scalars['SafeInt']['output'];
+  numObjectsUnfound: Scalars['SafeInt']['output'];
+  readBytes: Scalars['SafeInt']['output'];
+  /** readBytes, human-readable. */
+  readFormatted: Scalars['String']['output'];
+  readOps: Scalars['SafeInt']['output'];
+  sizeBytes: Scalars['SafeInt']['output'];
+  /** sizeBytes, human-readable. */
+  sizeFormatted: Scalars['String']['output'];
+  writeBytes: Scalars['SafeInt']['output'];
+  /** writeBytes, human-readable. */
+  writeFormatted: Scalars['String']['output'];
+  writeOps: Scalars['SafeInt']['output'];
+};
+
+/** The Ceph cluster as `ceph status` reports it. */
+export type CephStatus = {
+  /** The cluster id (fsid). */
+  fsid: Scalars['String']['output'];
+  health: CephHealth;
+  /** OSD map flags currently set (`noout`, …). */
+  osdFlags: Array<Scalars['String']['output']>;
+  /** The primary coordinator node. */
+  primaryNode: Maybe<ClusterNode>;
+  /** Name of the primary coordinator node (the one PVC calls the primary node). */
+  primaryNodeName: Maybe<Scalars['String']['output']>;
+  /** The raw `ceph status` text, trailing whitespace removed. */
+  text: Scalars['String']['output'];
 };
 
 /** A hypervisor or storage host of the cluster. */
@@ -17,10 +206,14 @@ export type ClusterNode = {
   /** Management address (IP or DNS name). */
   address: Maybe<Scalars['String']['output']>;
   arch: Scalars['String']['output'];
+  /** The Gluster bricks whose host is the node (by name or address), by volume and brick order. */
+  bricks: Array<GlusterBrick>;
   coordinatorState: NodeCoordinatorState;
   cpuCount: Scalars['Int']['output'];
   daemonState: NodeDaemonState;
   domainState: NodeDomainState;
+  /** Encrypted volumes of instances running on the node. */
+  encryptedVolumes: Array<EncryptedVolume>;
   /** The node’s name. */
   id: Scalars['ID']['output'];
   kernel: Scalars['String']['output'];
@@ -29,8 +222,12 @@ export type ClusterNode = {
   memory: NodeMemory;
   name: Scalars['String']['output'];
   os: Scalars['String']['output'];
+  /** The Ceph OSDs on the node, ordered by id. */
+  osds: Array<CephOsd>;
   roles: Array<NodeRole>;
   vcpu: NodeVcpu;
+  /** The VMs placed on the node (those the caller may see), ordered by name. */
+  vms: Array<VirtualMachine>;
 };
 
 /** A page of ClusterNode objects (Relay connection). */
@@ -60,6 +257,178 @@ export type CommandOutcome = {
   output: Maybe<Scalars['String']['output']>;
 };
 
+/** A DHCPv4 lease handed out on a managed network, or a static reservation. */
+export type DhcpLease = {
+  /** Expiry of an active lease; null for reservations. */
+  expiresAt: Maybe<Scalars['DateTimeISO']['output']>;
+  /** Null when none was given. */
+  hostname: Maybe<Scalars['String']['output']>;
+  /** `<vni>/static/<mac>` for reservations, `<vni>/active/<mac>` for leases. */
+  id: Scalars['ID']['output'];
+  ipAddress: Scalars['String']['output'];
+  /** True for a static reservation, false for an active lease. */
+  isStatic: Scalars['Boolean']['output'];
+  /** Lower-case, `:`-separated. */
+  macAddress: Scalars['String']['output'];
+  /** The network of the lease. */
+  network: Maybe<Network>;
+};
+
+/** A page of DhcpLease objects (Relay connection). */
+export type DhcpLeaseConnection = {
+  edges: Array<DhcpLeaseEdge>;
+  /** The nodes of `edges`, for clients that need no cursors. */
+  nodes: Array<DhcpLease>;
+  pageInfo: PageInfo;
+  /** How many objects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DhcpLeaseEdge = {
+  cursor: Scalars['String']['output'];
+  node: DhcpLease;
+};
+
+/** A static DHCPv4 reservation. */
+export type DhcpReservationInput = {
+  /** Host name handed out with the address. */
+  hostname: InputMaybe<Scalars['String']['input']>;
+  /** Required (checked first, reason IP_ADDRESS_REQUIRED): four `.`-separated groups of digits, each at most 255. */
+  ipAddress: InputMaybe<Scalars['String']['input']>;
+  /** Six `:`-separated hexadecimal pairs, any case (stored lower-case). */
+  mac: Scalars['String']['input'];
+};
+
+/** A LUKS-encrypted data volume of an instance (LUKSctl). */
+export type EncryptedVolume = {
+  /** IP addresses and DNS names the instance is known under. */
+  addresses: Array<Scalars['String']['output']>;
+  /** The volume’s name. */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** The node the instance runs on, when known. */
+  node: Maybe<ClusterNode>;
+  /** The volume state (`luksctl status`); an unreachable instance is UNAVAILABLE with a reason in stderr. */
+  status: EncryptedVolumeStatus;
+  /** Worker nodes of a cluster instance (empty otherwise). */
+  workers: Array<EncryptedVolumeWorker>;
+};
+
+/** A page of EncryptedVolume objects (Relay connection). */
+export type EncryptedVolumeConnection = {
+  edges: Array<EncryptedVolumeEdge>;
+  /** The nodes of `edges`, for clients that need no cursors. */
+  nodes: Array<EncryptedVolume>;
+  pageInfo: PageInfo;
+  /** How many objects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type EncryptedVolumeEdge = {
+  cursor: Scalars['String']['output'];
+  node: EncryptedVolume;
+};
+
+/** Selects encrypted volumes. */
+export type EncryptedVolumeFilter = {
+  /** ECMAScript regular expression, searched in the id (anchor it with ^ and $ as needed; legacy shims anchor at the start). */
+  matches: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Whether every NFS mount point of a worker node is mounted. */
+export type EncryptedVolumeNfsState =
+  | 'MOUNTED'
+  | 'UNMOUNTED';
+
+/** What `luksctl status` says: mounted (exit 0), unmounted (exit 1), unavailable (anything else). */
+export type EncryptedVolumeState =
+  | 'MOUNTED'
+  | 'UNAVAILABLE'
+  | 'UNMOUNTED';
+
+/** The state of an encrypted volume, with the raw command output when unavailable. */
+export type EncryptedVolumeStatus = {
+  /** Standard output of the status (or open) command; empty unless unavailable. */
+  output: Scalars['String']['output'];
+  /** Why an open left the volume unmounted: WRONG_PASSPHRASE; null otherwise. */
+  reason: Maybe<Scalars['String']['output']>;
+  state: EncryptedVolumeState;
+  /** Standard error of the command, or a one-line reason when the instance cannot be reached; empty unless unavailable. */
+  stderr: Scalars['String']['output'];
+};
+
+/** Where the passphrase of an encrypted volume is kept in Vault (KV version 2). */
+export type EncryptedVolumeVaultInput = {
+  /** The field of the secret holding the passphrase. */
+  secretKey: Scalars['String']['input'];
+  /** The secret’s path under the mount. */
+  secretPath: Scalars['String']['input'];
+  /** The KV mount, e.g. `secrets`. */
+  secretRoot: Scalars['String']['input'];
+  /** A response-wrapping token; used once. */
+  token: Scalars['String']['input'];
+  /** Vault base URL, e.g. `https://vault.example.org:8200`. */
+  url: Scalars['String']['input'];
+};
+
+/** A worker node of an encrypted cluster instance, which mounts the master’s NFS exports. */
+export type EncryptedVolumeWorker = {
+  address: Scalars['String']['output'];
+  nfsMounted: Scalars['Boolean']['output'];
+  nfsState: EncryptedVolumeNfsState;
+  /** The encrypted volume whose exports it mounts. */
+  volume: Maybe<EncryptedVolume>;
+};
+
+/** A brick: one directory on one host, part of a Gluster volume. */
+export type GlusterBrick = {
+  host: Scalars['String']['output'];
+  /** `host:/path`. */
+  name: Scalars['String']['output'];
+  /** The cluster node the host is, when it is one. */
+  node: Maybe<ClusterNode>;
+  path: Scalars['String']['output'];
+  /** UUID of the peer the host is. */
+  peerUuid: Maybe<Scalars['String']['output']>;
+  /** The brick in `volume status … detail`; null when the brick is missing from the report (its host is down). A volume that is not started fails (condition NOT_STARTED). A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  status: Maybe<GlusterBrickStatus>;
+  /** The volume the brick belongs to. */
+  volume: Maybe<GlusterVolume>;
+};
+
+/** Ports a brick process listens on; `N/A` where it does not. */
+export type GlusterBrickPorts = {
+  rdma: Scalars['String']['output'];
+  tcp: Scalars['String']['output'];
+};
+
+/** A brick as `gluster volume status … detail` reports it (strings as the tool prints them). */
+export type GlusterBrickStatus = {
+  blockSize: Scalars['String']['output'];
+  device: Scalars['String']['output'];
+  fsName: Scalars['String']['output'];
+  mntOptions: Scalars['String']['output'];
+  online: Scalars['Boolean']['output'];
+  pid: Scalars['String']['output'];
+  ports: GlusterBrickPorts;
+  /** Free bytes. */
+  sizeFree: Scalars['String']['output'];
+  /** Total bytes of the brick file system. */
+  sizeTotal: Scalars['String']['output'];
+};
+
+/** A volume option and its value. */
+export type GlusterOption = {
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+/** A volume option to set. */
+export type GlusterOptionInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
 /** A member of the Gluster trusted storage pool. */
 export type GlusterPeer = {
   connected: Scalars['Boolean']['output'];
@@ -72,13 +441,411 @@ export type GlusterPeer = {
   state: Scalars['String']['output'];
 };
 
+/** Rebalance counters (strings, as the tool reports them). */
+export type GlusterRebalanceCounters = {
+  failures: Scalars['String']['output'];
+  files: Scalars['String']['output'];
+  lookups: Scalars['String']['output'];
+  /** Seconds, with two decimals. */
+  runtime: Scalars['String']['output'];
+  /** Bytes moved. */
+  size: Scalars['String']['output'];
+  skipped: Scalars['String']['output'];
+  /** `not started`, `in progress`, `completed`, `stopped` or `failed`. */
+  status: Scalars['String']['output'];
+};
+
+/** Rebalance progress on one node. */
+export type GlusterRebalanceNode = {
+  failures: Scalars['String']['output'];
+  files: Scalars['String']['output'];
+  /** The node’s peer UUID. */
+  id: Scalars['String']['output'];
+  lookups: Scalars['String']['output'];
+  nodeName: Scalars['String']['output'];
+  /** Seconds, with two decimals. */
+  runtime: Scalars['String']['output'];
+  /** Bytes moved. */
+  size: Scalars['String']['output'];
+  skipped: Scalars['String']['output'];
+  /** `not started`, `in progress`, `completed`, `stopped` or `failed`. */
+  status: Scalars['String']['output'];
+};
+
+/** The last rebalance of a volume (`volume rebalance … status`). */
+export type GlusterRebalanceStatus = {
+  aggregate: GlusterRebalanceCounters;
+  nodeCount: Scalars['Int']['output'];
+  nodes: Array<GlusterRebalanceNode>;
+  /** `START`, `STOP`, `STATUS`, `START_LAYOUT_FIX`, `START_FORCE`. */
+  opType: Scalars['String']['output'];
+  taskId: Scalars['String']['output'];
+};
+
+/** Brick transport; TCP_RDMA is the tool’s `tcp,rdma`. */
+export type GlusterTransport =
+  | 'RDMA'
+  | 'TCP'
+  | 'TCP_RDMA';
+
+/** A Gluster volume. */
+export type GlusterVolume = {
+  arbiterCount: Scalars['Int']['output'];
+  brickCount: Scalars['Int']['output'];
+  /** In volume order. */
+  bricks: Array<GlusterBrick>;
+  disperseCount: Scalars['Int']['output'];
+  /** Number of distribute subvolumes. */
+  distributeCount: Scalars['Int']['output'];
+  /** The volume’s name. */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** Option values including defaults (`volume get`): every known option when `name` is null or `all`, else that one. BAD_USER_INPUT UNKNOWN_OPTION. */
+  optionValues: Array<GlusterOption>;
+  /** Reconfigured options, in volume order. */
+  options: Array<GlusterOption>;
+  /** The last rebalance (`volume rebalance … status`). Never rebalanced: condition REBALANCE_NOT_STARTED. A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  rebalance: Maybe<GlusterRebalanceStatus>;
+  redundancyCount: Scalars['Int']['output'];
+  replicaCount: Scalars['Int']['output'];
+  status: GlusterVolumeStatus;
+  stripeCount: Scalars['Int']['output'];
+  transport: GlusterTransport;
+  type: GlusterVolumeType;
+  /** The volume id. */
+  uuid: Scalars['String']['output'];
+};
+
+
+/** A Gluster volume. */
+export type GlusterVolumeOptionValuesArgs = {
+  name: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A page of GlusterVolume objects (Relay connection). */
+export type GlusterVolumeConnection = {
+  edges: Array<GlusterVolumeEdge>;
+  /** The nodes of `edges`, for clients that need no cursors. */
+  nodes: Array<GlusterVolume>;
+  pageInfo: PageInfo;
+  /** How many objects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A Gluster volume to create (`gluster volume create`). Counts of 0 mean "not given". */
+export type GlusterVolumeCreateInput = {
+  /** Only with replica 3: 1. */
+  arbiter: Scalars['Int']['input'];
+  /** Bricks `host:/absolute/path`, in volume order. */
+  bricks: Array<Scalars['String']['input']>;
+  disperse: Scalars['Int']['input'];
+  /** Data bricks per disperse set. */
+  disperseData: Scalars['Int']['input'];
+  /** Override glusterd’s layout warnings. */
+  force: Scalars['Boolean']['input'];
+  redundancy: Scalars['Int']['input'];
+  replica: Scalars['Int']['input'];
+  stripe: Scalars['Int']['input'];
+  /** Default TCP. */
+  transport: InputMaybe<GlusterTransport>;
+};
+
+export type GlusterVolumeEdge = {
+  cursor: Scalars['String']['output'];
+  node: GlusterVolume;
+};
+
+/** Lifecycle state of a Gluster volume. */
+export type GlusterVolumeStatus =
+  | 'CREATED'
+  | 'STARTED'
+  | 'STOPPED';
+
+/** Volume layout; the value names are the tool’s type text upper-cased with `-` as `_`. */
+export type GlusterVolumeType =
+  | 'DISPERSE'
+  | 'DISTRIBUTE'
+  | 'DISTRIBUTED_DISPERSE'
+  | 'DISTRIBUTED_REPLICATE'
+  | 'DISTRIBUTED_STRIPE'
+  | 'DISTRIBUTED_STRIPED_REPLICATE'
+  | 'REPLICATE'
+  | 'STRIPE'
+  | 'STRIPED_REPLICATE'
+  | 'TIER';
+
 export type Mutation = {
+  /** Registers an API client (gluster-restapi app-add; administrators). BAD_USER_INPUT INVALID_APP_ID / EMPTY_SECRET / INVALID_SECRET; CONFLICT APP_EXISTS. */
+  addApiClient: UserApiClient;
+  /** Creates an OSD on a block device of a node with a CRUSH weight. Checks in order: BAD_USER_INPUT INVALID_DEVICE / INVALID_WEIGHT, NOT_FOUND NODE_NOT_FOUND, CONFLICT DEVICE_IN_USE (with `osd`, the id using it). */
+  addCephOsd: CephOsd;
+  /** Creates an RBD pool with a placement-group count (default 128). BAD_USER_INPUT INVALID_NAME / INVALID_PG_COUNT, CONFLICT ALREADY_EXISTS. */
+  addCephPool: CephPool;
+  /** Adds a static DHCPv4 reservation. Checks in order: IP_ADDRESS_REQUIRED, NOT_FOUND NETWORK_NOT_FOUND, INVALID_MAC, INVALID_IP, INVALID_HOSTNAME, then CONFLICT RESERVATION_EXISTS. The MAC is stored lower-case. */
+  addDhcpReservation: DhcpLease;
+  /** Adds a network. Checks in order: VNI_REQUIRED, INVALID_VNI, NETWORK_TYPE_REQUIRED, INVALID_NETWORK_TYPE, DHCP4_RANGE_REQUIRED, INVALID_DESCRIPTION, the address formats (INVALID_DOMAIN, INVALID_IP4_NETWORK, INVALID_IP4_GATEWAY, INVALID_IP6_NETWORK, INVALID_IP6_GATEWAY, INVALID_DHCP4_START, INVALID_DHCP4_END), then CONFLICT VNI_EXISTS, DESCRIPTION_EXISTS. Defaults: domain `<description>.local`; IPv6 gateway from the IPv6 network; DHCPv6 on exactly when an IPv6 network is given. */
+  addNetwork: Network;
+  /** Inserts a firewall rule before the rule now at `order` in its chain (appended when `order` is absent, empty or beyond the end). Checks in order: DIRECTION_REQUIRED, INVALID_DIRECTION, RULE_REQUIRED, INVALID_RULE, INVALID_ORDER, INVALID_ACL_DESCRIPTION, NOT_FOUND NETWORK_NOT_FOUND, then CONFLICT RULE_EXISTS (within the direction). */
+  addNetworkAcl: Acl;
+  /** Creates a snapshot of an RBD volume. BAD_USER_INPUT INVALID_NAME; NOT_FOUND POOL_NOT_FOUND / VOLUME_NOT_FOUND; CONFLICT ALREADY_EXISTS. */
+  addRbdSnapshot: RbdSnapshot;
+  /** Creates an RBD volume. Checks in order: BAD_USER_INPUT INVALID_NAME, INVALID_SIZE; NOT_FOUND POOL_NOT_FOUND; CONFLICT ALREADY_EXISTS. */
+  addRbdVolume: RbdVolume;
+  /** Adds a realm (administrators); a default realm takes the flag from the previous one. BAD_USER_INPUT INVALID_REALM_ID / INVALID_TEXT; CONFLICT REALM_EXISTS. */
+  addRealm: Realm;
+  /** Adds a user (administrators). Failures: BAD_USER_INPUT (INVALID_UUID, INVALID_USERNAME, INVALID_EMAIL, INVALID_GROUP, INVALID_TEXT, EMPTY_PASSWORD, INVALID_NUMERIC_ID), NOT_FOUND REALM_NOT_FOUND / NO_DEFAULT_REALM, CONFLICT USER_EXISTS (same UUID, username or numeric id). */
+  addUser: User;
+  /** Adds a user or a group (exactly one) to a pool’s members. NOT_FOUND POOL_NOT_FOUND. */
+  addVmPoolMember: VmPool;
+  /** Assigns the dynamic-VM user to the VM mapped to a MAC address in a pool. Checks in order: INVALID_MAC, FORBIDDEN NOT_DYNVM_USER, NOT_FOUND NO_VM_FOR_MAC, BAD_USER_INPUT POOL_INVALID (no such pool, or the VM is not in it), CONFLICT ALREADY_ASSIGNED. */
+  assignVmByMac: VmDynamicEntry;
+  /** Assigns the calling user (or, for administrators, `asUser`) to the first running dynamic Desktop VM of the pool without a user, atomically. NOT_FOUND POOL_NOT_FOUND (also when the user may not use the pool); CONFLICT NO_FREE_VM. A user who already has a VM of the pool is given another one. */
+  assignVmFromPool: VmDynamicEntry;
+  /** Assigns a user to a VM (no-op when already assigned). */
+  assignVmUser: VirtualMachine;
+  /** Creates a volume (`volume create`). BAD_USER_INPUT INVALID_NAME / INVALID_BRICK / INVALID_COUNT; CONFLICT ALREADY_EXISTS; conditions INVALID_VOLUME_LAYOUT, DUPLICATE_BRICK, BRICKS_ON_SAME_SERVER, HOST_NOT_IN_POOL, BRICK_IN_USE. A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  createGlusterVolume: CommandOutcome;
+  /** Creates a pool. CONFLICT POOL_EXISTS; BAD_USER_INPUT INVALID_POOL_ID / INVALID_POOL_NAME. */
+  createVmPool: VmPool;
+  /** Defines a VM from libvirt XML, stopped, on `node` or a node chosen by `selector`. Checks in order: XML present (BAD_USER_INPUT XML_MISSING), valid (INVALID_XML), node (NOT_FOUND NODE_NOT_FOUND), UUID new (CONFLICT VM_EXISTS), name new (CONFLICT VM_NAME_EXISTS). */
+  defineVm: VirtualMachine;
+  /** Removes an API client (app-del; administrators). NOT_FOUND APP_NOT_FOUND. */
+  deleteApiClient: Scalars['Boolean']['output'];
+  /** Deletes a volume; with force a started volume is force-stopped first. Conditions VOLUME_NOT_FOUND, VOLUME_STARTED. A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  deleteGlusterVolume: CommandOutcome;
+  /** Deletes a pool; its VMs stay, without a pool. NOT_FOUND POOL_NOT_FOUND. */
+  deleteVmPool: Scalars['Boolean']['output'];
   /** Removes a host from the trusted storage pool (gluster peer detach). */
   detachGlusterPeer: CommandOutcome;
+  /** Disables a user (administrators): their token then checks as USER_INACTIVE. NOT_FOUND USER_NOT_FOUND; CONFLICT LAST_ADMIN. */
+  disableUser: User;
+  /** Expires a user’s token now (administrators); it then checks as TOKEN_EXPIRED. NOT_FOUND USER_NOT_FOUND or TOKEN_NOT_FOUND. */
+  expireUserToken: User;
+  /** Flushes a node: sets its domain state to flush and migrates its running VMs away (selector mem), each remembering the node as its last node. Flushing a flushed node succeeds. NOT_FOUND NODE_NOT_FOUND. */
+  flushNode: ClusterNode;
+  /** Issues a new token for a user, replacing the current one; the clear token is returned once. The user may renew their own token (default lifetime, 30 days); administrators may set `lifetimeSeconds`. NOT_FOUND USER_NOT_FOUND; BAD_USER_INPUT INVALID_LIFETIME. */
+  issueUserToken: UserTokenIssue;
+  /** Migrates a VM temporarily, remembering its current node as last node (kept unchanged on a forced re-migration). Checks in order: VM_NOT_FOUND, CONFLICT VM_ALREADY_MIGRATED (only without `force`), NODE_NOT_FOUND, VM_ALREADY_ON_NODE (only with `node`). */
+  migrateVm: VirtualMachine;
+  /** Changes the given values of a network. Checks in order: INVALID_NETWORK_TYPE, INVALID_VNI, the address formats, NOT_FOUND NETWORK_NOT_FOUND, CONFLICT VNI_EXISTS, then DHCP4_RANGE_REQUIRED on the changed network. A new IPv6 network without a gateway regenerates the gateway. */
+  modifyNetwork: Network;
+  /** Replaces a VM’s libvirt definition; the VM keeps its UUID, its name follows the new XML. With `restart`, a running VM is restarted afterwards. Checks: XML_MISSING, INVALID_XML, VM_NOT_FOUND, VM_NAME_EXISTS. */
+  modifyVm: VirtualMachine;
+  /** Mounts the NFS exports of a worker node (`mount -a -t nfs`) unless already mounted; a failed mount leaves it UNMOUNTED. NOT_FOUND WORKER_NOT_FOUND. */
+  mountEncryptedVolumeWorkerNfs: EncryptedVolumeWorker;
+  /** Moves a VM permanently (forgets its last node) to `node` or a node chosen by `selector`. Checks: VM_NOT_FOUND, NODE_NOT_FOUND, VM_ALREADY_ON_NODE (only with `node`). The chosen node is the result’s `node`. */
+  moveVm: VirtualMachine;
+  /** Opens (unlocks and mounts) a volume with a passphrase kept in Vault. Already mounted: returns MOUNTED without contacting Vault. Otherwise unwraps the token, reads the passphrase, runs the open and, on success, mounts the workers’ NFS exports (their failures do not change the answer). The open’s exit status decides: 0 MOUNTED, 1 UNMOUNTED (reason WRONG_PASSPHRASE), else UNAVAILABLE with its output. Errors: BAD_USER_INPUT INVALID_VAULT_INPUT; NOT_FOUND ENCRYPTED_VOLUME_NOT_FOUND; BACKEND_FAILED VAULT_UNWRAP_FAILED / VAULT_READ_FAILED / VAULT_KEY_MISSING; BACKEND_UNAVAILABLE VAULT_UNREACHABLE. */
+  openEncryptedVolume: EncryptedVolumeStatus;
+  /** Opens a volume with the passphrase itself (administrators and operators), as openEncryptedVolume does after fetching it. BAD_USER_INPUT INVALID_PASSPHRASE; NOT_FOUND ENCRYPTED_VOLUME_NOT_FOUND. */
+  openEncryptedVolumeWithPassphrase: EncryptedVolumeStatus;
   /** Adds a host to the trusted storage pool (gluster peer probe). */
   probeGlusterPeer: CommandOutcome;
+  /** Returns a flushed node to service: sets its domain state to ready and brings back the VMs whose last node it is. NOT_FOUND NODE_NOT_FOUND. */
+  readyNode: ClusterNode;
+  /** Registers a component with its services and a new token, returned once (administrators). BAD_USER_INPUT (INVALID_COMPONENT_NAME, INVALID_URL, INVALID_SERVICE_NAME, INVALID_SERVICE_TYPE, INVALID_ENDPOINT_KEY, DUPLICATE_SERVICE, INVALID_LIFETIME, INVALID_ORDER, INVALID_TEXT); CONFLICT COMPONENT_EXISTS or SERVICE_EXISTS. */
+  registerComponent: UserComponentTokenIssue;
+  /** Removes an OSD; returns its id. BAD_USER_INPUT CONFIRMATION_REQUIRED (checked first), NOT_FOUND OSD_NOT_FOUND. */
+  removeCephOsd: Scalars['ID']['output'];
+  /** Removes a pool with all its volumes and snapshots; returns its name. BAD_USER_INPUT CONFIRMATION_REQUIRED (checked first), NOT_FOUND POOL_NOT_FOUND. */
+  removeCephPool: Scalars['ID']['output'];
+  /** Removes a component and its services (administrators). NOT_FOUND COMPONENT_NOT_FOUND. */
+  removeComponent: Scalars['Boolean']['output'];
+  /** Removes the static reservation whose MAC, host name or IP address equals `match` exactly (the last in MAC order when several do); returns it. NOT_FOUND NETWORK_NOT_FOUND or RESERVATION_NOT_FOUND. */
+  removeDhcpReservation: DhcpLease;
+  /** Removes a network with its leases, reservations and rules; returns it as it was. NOT_FOUND NETWORK_NOT_FOUND. */
+  removeNetwork: Network;
+  /** Removes the rule with this description from one chain, or from both when no direction is given; returns the removed rules. Checks in order: INVALID_DIRECTION, NOT_FOUND NETWORK_NOT_FOUND, NOT_FOUND RULE_NOT_FOUND. */
+  removeNetworkAcl: Array<Acl>;
+  /** Removes a snapshot; returns its id. NOT_FOUND POOL_NOT_FOUND / VOLUME_NOT_FOUND / SNAPSHOT_NOT_FOUND. */
+  removeRbdSnapshot: Scalars['ID']['output'];
+  /** Removes an RBD volume; returns its id. NOT_FOUND POOL_NOT_FOUND / VOLUME_NOT_FOUND, CONFLICT VOLUME_HAS_SNAPSHOTS (rbd refuses to remove an image with snapshots). */
+  removeRbdVolume: Scalars['ID']['output'];
+  /** Removes a realm no user belongs to (administrators). NOT_FOUND REALM_NOT_FOUND; CONFLICT REALM_IN_USE. */
+  removeRealm: Scalars['Boolean']['output'];
+  /** Stops, undefines and deletes a VM with its RBD disks (their volumes are deleted in the same transaction where the store holds them). NOT_FOUND VM_NOT_FOUND. */
+  removeVm: VmRemoval;
+  /** Removes a MAC mapping; false when there was none. INVALID_MAC. */
+  removeVmMacMapping: Scalars['Boolean']['output'];
+  /** Removes a user or a group from a pool’s members. NOT_FOUND POOL_NOT_FOUND. */
+  removeVmPoolMember: VmPool;
+  /** Issues a new token for a component, replacing the old one; returned once (administrators). NOT_FOUND COMPONENT_NOT_FOUND. */
+  renewComponentToken: UserComponentTokenIssue;
+  /** Replaces an API client’s secret (app-reset; administrators). NOT_FOUND APP_NOT_FOUND; BAD_USER_INPUT as for addApiClient. */
+  resetApiClient: UserApiClient;
+  /** Resets one option, or every one with `all` (`volume reset`). BAD_USER_INPUT UNKNOWN_OPTION; condition VOLUME_NOT_FOUND. A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  resetGlusterVolumeOption: CommandOutcome;
+  /** Restarts a running VM. VM_NOT_FOUND; CONFLICT VM_NOT_RUNNING when not in state start. */
+  restartVm: VirtualMachine;
+  /** Revokes a user’s token (the user or an administrator). NOT_FOUND USER_NOT_FOUND or TOKEN_NOT_FOUND. */
+  revokeUserToken: User;
+  /** Sets a cluster-wide OSD map flag (`ceph osd set`); returns the flags now set. BAD_USER_INPUT INVALID_OSD_FLAG. */
+  setCephOsdFlag: Array<Scalars['String']['output']>;
+  /** Marks an OSD in (it takes data again). NOT_FOUND OSD_NOT_FOUND. */
+  setCephOsdIn: CephOsd;
+  /** Marks an OSD out (its data moves elsewhere). NOT_FOUND OSD_NOT_FOUND. */
+  setCephOsdOut: CephOsd;
+  /** Enables or disables the volume barrier (`volume barrier`). Conditions VOLUME_NOT_FOUND, NOT_STARTED. A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  setGlusterVolumeBarrier: CommandOutcome;
+  /** Sets volume options (`volume set`), in the order given. BAD_USER_INPUT NO_OPTIONS / UNKNOWN_OPTION / INVALID_OPTION_VALUE (with `commandError`); condition VOLUME_NOT_FOUND. A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  setGlusterVolumeOptions: CommandOutcome;
   /** Puts a coordinator in primary or secondary router mode. Fails with NOT_FOUND, or CONFLICT with reason NODE_NOT_COORDINATOR, NODE_NOT_ACTIVE or ALREADY_IN_MODE, checked in that order. */
   setRouterMode: ClusterNode;
+  /** Replaces a user’s groups (administrators). NOT_FOUND USER_NOT_FOUND; INVALID_GROUP. */
+  setUserGroups: User;
+  /** Sets a user’s password (the user or an administrator); stored as a scrypt hash. BAD_USER_INPUT EMPTY_PASSWORD / INVALID_PASSWORD; NOT_FOUND USER_NOT_FOUND. */
+  setUserPassword: User;
+  /** Maps a MAC address to a VM, replacing any mapping. INVALID_MAC, VM_NOT_FOUND. */
+  setVmMacMapping: VmMacMapping;
+  /** Shuts a running VM down gracefully. VM_NOT_FOUND; CONFLICT VM_NOT_RUNNING. */
+  shutdownVm: VirtualMachine;
+  /** Starts a rebalance: fix-layout only, or forced (fixLayout wins). Conditions VOLUME_NOT_FOUND, NOT_STARTED, NOT_DISTRIBUTED, REBALANCE_IN_PROGRESS. A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  startGlusterRebalance: CommandOutcome;
+  /** Starts a volume. Conditions VOLUME_NOT_FOUND, ALREADY_STARTED (unless force, which restarts offline bricks). A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  startGlusterVolume: CommandOutcome;
+  /** Starts a VM. NOT_FOUND VM_NOT_FOUND. */
+  startVm: VirtualMachine;
+  /** Stops a running rebalance. Conditions VOLUME_NOT_FOUND, REBALANCE_NOT_STARTED. A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  stopGlusterRebalance: CommandOutcome;
+  /** Stops a volume. Conditions VOLUME_NOT_FOUND, NOT_STARTED. A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  stopGlusterVolume: CommandOutcome;
+  /** Stops a VM forcibly. VM_NOT_FOUND. */
+  stopVm: VirtualMachine;
+  /** Records feedback from the calling user (Astakos feedback), then delivers it. BAD_USER_INPUT INVALID_FEEDBACK (empty message — whitespace counts as a message — or too long); FORBIDDEN for non-user principals; BACKEND_FAILED FEEDBACK_NOT_DELIVERED (with `feedbackId`) when delivery fails: the record is kept. */
+  submitFeedback: UserFeedback;
+  /** Removes a user’s assignment to a VM (no-op when none). */
+  unassignVmUser: VirtualMachine;
+  /** Stops and undefines a VM, keeping its disks. NOT_FOUND VM_NOT_FOUND. */
+  undefineVm: VmRemoval;
+  /** Returns a migrated VM to its last node. Checks: VM_NOT_FOUND, CONFLICT VM_NOT_MIGRATED. The last node is the result’s `node`. */
+  unmigrateVm: VirtualMachine;
+  /** Unsets a cluster-wide OSD map flag (`ceph osd unset`); returns the flags still set. BAD_USER_INPUT INVALID_OSD_FLAG. */
+  unsetCephOsdFlag: Array<Scalars['String']['output']>;
+  /** Changes a component’s URL, presentation or services (administrators). NOT_FOUND COMPONENT_NOT_FOUND; CONFLICT SERVICE_EXISTS; BAD_USER_INPUT as for registerComponent. */
+  updateComponent: UserComponent;
+  /** Renames a realm or makes it the default (administrators). `isDefault: false` is refused (make another realm the default instead): BAD_USER_INPUT DEFAULT_REALM_REQUIRED. NOT_FOUND REALM_NOT_FOUND. */
+  updateRealm: Realm;
+  /** Changes a user (administrators). Failures: NOT_FOUND USER_NOT_FOUND / REALM_NOT_FOUND, BAD_USER_INPUT as for addUser, CONFLICT LAST_ADMIN when the last active administrator would lose the right. */
+  updateUser: User;
+  /** Changes a VM’s FOSS-Cloud profile (type, subtype, OS, pool, owner). VM_NOT_FOUND, POOL_NOT_FOUND. */
+  updateVmProfile: VirtualMachine;
+};
+
+
+export type MutationAddApiClientArgs = {
+  appId: Scalars['ID']['input'];
+  secret: Scalars['String']['input'];
+};
+
+
+export type MutationAddCephOsdArgs = {
+  device: Scalars['String']['input'];
+  node: Scalars['ID']['input'];
+  weight: Scalars['Float']['input'];
+};
+
+
+export type MutationAddCephPoolArgs = {
+  name: Scalars['String']['input'];
+  pgs?: Scalars['Int']['input'];
+};
+
+
+export type MutationAddDhcpReservationArgs = {
+  network: NetworkLookup;
+  reservation: DhcpReservationInput;
+};
+
+
+export type MutationAddNetworkArgs = {
+  input: NetworkAddInput;
+};
+
+
+export type MutationAddNetworkAclArgs = {
+  acl: AclAddInput;
+  network: NetworkLookup;
+};
+
+
+export type MutationAddRbdSnapshotArgs = {
+  name: Scalars['String']['input'];
+  pool: Scalars['String']['input'];
+  volume: Scalars['String']['input'];
+};
+
+
+export type MutationAddRbdVolumeArgs = {
+  name: Scalars['String']['input'];
+  pool: Scalars['String']['input'];
+  size: Scalars['String']['input'];
+};
+
+
+export type MutationAddRealmArgs = {
+  input: RealmAddInput;
+};
+
+
+export type MutationAddUserArgs = {
+  input: UserAddInput;
+};
+
+
+export type MutationAddVmPoolMemberArgs = {
+  group: InputMaybe<Scalars['String']['input']>;
+  pool: Scalars['ID']['input'];
+  userId: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationAssignVmByMacArgs = {
+  mac: Scalars['String']['input'];
+  pool: Scalars['ID']['input'];
+};
+
+
+export type MutationAssignVmFromPoolArgs = {
+  asUser: InputMaybe<VmActingUser>;
+  pool: Scalars['ID']['input'];
+};
+
+
+export type MutationAssignVmUserArgs = {
+  userId: Scalars['ID']['input'];
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationCreateGlusterVolumeArgs = {
+  input: GlusterVolumeCreateInput;
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationCreateVmPoolArgs = {
+  input: VmPoolInput;
+};
+
+
+export type MutationDefineVmArgs = {
+  input: VmDefineInput;
+};
+
+
+export type MutationDeleteApiClientArgs = {
+  appId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteGlusterVolumeArgs = {
+  force?: Scalars['Boolean']['input'];
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationDeleteVmPoolArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -88,8 +855,210 @@ export type MutationDetachGlusterPeerArgs = {
 };
 
 
+export type MutationDisableUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationExpireUserTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationFlushNodeArgs = {
+  node: Scalars['ID']['input'];
+};
+
+
+export type MutationIssueUserTokenArgs = {
+  id: Scalars['ID']['input'];
+  lifetimeSeconds: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationMigrateVmArgs = {
+  force?: Scalars['Boolean']['input'];
+  node: InputMaybe<Scalars['String']['input']>;
+  selector: InputMaybe<Scalars['String']['input']>;
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationModifyNetworkArgs = {
+  changes: NetworkChangesInput;
+  network: NetworkLookup;
+};
+
+
+export type MutationModifyVmArgs = {
+  restart?: Scalars['Boolean']['input'];
+  vm: Scalars['String']['input'];
+  xml: Scalars['String']['input'];
+};
+
+
+export type MutationMountEncryptedVolumeWorkerNfsArgs = {
+  address: Scalars['String']['input'];
+};
+
+
+export type MutationMoveVmArgs = {
+  node: InputMaybe<Scalars['String']['input']>;
+  selector: InputMaybe<Scalars['String']['input']>;
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationOpenEncryptedVolumeArgs = {
+  id: Scalars['ID']['input'];
+  vault: EncryptedVolumeVaultInput;
+};
+
+
+export type MutationOpenEncryptedVolumeWithPassphraseArgs = {
+  id: Scalars['ID']['input'];
+  passphrase: Scalars['String']['input'];
+};
+
+
 export type MutationProbeGlusterPeerArgs = {
   hostname: Scalars['String']['input'];
+};
+
+
+export type MutationReadyNodeArgs = {
+  node: Scalars['ID']['input'];
+};
+
+
+export type MutationRegisterComponentArgs = {
+  input: UserComponentAddInput;
+};
+
+
+export type MutationRemoveCephOsdArgs = {
+  confirm?: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRemoveCephPoolArgs = {
+  confirm?: Scalars['Boolean']['input'];
+  name: Scalars['ID']['input'];
+};
+
+
+export type MutationRemoveComponentArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+export type MutationRemoveDhcpReservationArgs = {
+  match: Scalars['String']['input'];
+  network: NetworkLookup;
+};
+
+
+export type MutationRemoveNetworkArgs = {
+  network: NetworkLookup;
+};
+
+
+export type MutationRemoveNetworkAclArgs = {
+  description: Scalars['String']['input'];
+  direction: InputMaybe<Scalars['String']['input']>;
+  network: NetworkLookup;
+};
+
+
+export type MutationRemoveRbdSnapshotArgs = {
+  name: Scalars['String']['input'];
+  pool: Scalars['String']['input'];
+  volume: Scalars['String']['input'];
+};
+
+
+export type MutationRemoveRbdVolumeArgs = {
+  name: Scalars['String']['input'];
+  pool: Scalars['String']['input'];
+};
+
+
+export type MutationRemoveRealmArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRemoveVmArgs = {
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationRemoveVmMacMappingArgs = {
+  mac: Scalars['String']['input'];
+};
+
+
+export type MutationRemoveVmPoolMemberArgs = {
+  group: InputMaybe<Scalars['String']['input']>;
+  pool: Scalars['ID']['input'];
+  userId: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationRenewComponentTokenArgs = {
+  lifetimeSeconds: InputMaybe<Scalars['Int']['input']>;
+  name: Scalars['ID']['input'];
+};
+
+
+export type MutationResetApiClientArgs = {
+  appId: Scalars['ID']['input'];
+  secret: Scalars['String']['input'];
+};
+
+
+export type MutationResetGlusterVolumeOptionArgs = {
+  force?: Scalars['Boolean']['input'];
+  name: Scalars['String']['input'];
+  option: Scalars['String']['input'];
+};
+
+
+export type MutationRestartVmArgs = {
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationRevokeUserTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetCephOsdFlagArgs = {
+  flag: Scalars['String']['input'];
+};
+
+
+export type MutationSetCephOsdInArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetCephOsdOutArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetGlusterVolumeBarrierArgs = {
+  enabled: Scalars['Boolean']['input'];
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationSetGlusterVolumeOptionsArgs = {
+  name: Scalars['String']['input'];
+  options: Array<GlusterOptionInput>;
 };
 
 
@@ -97,6 +1066,266 @@ export type MutationSetRouterModeArgs = {
   mode: RouterMode;
   node: Scalars['ID']['input'];
 };
+
+
+export type MutationSetUserGroupsArgs = {
+  groups: Array<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetUserPasswordArgs = {
+  id: Scalars['ID']['input'];
+  password: Scalars['String']['input'];
+};
+
+
+export type MutationSetVmMacMappingArgs = {
+  mac: Scalars['String']['input'];
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationShutdownVmArgs = {
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationStartGlusterRebalanceArgs = {
+  fixLayout?: Scalars['Boolean']['input'];
+  force?: Scalars['Boolean']['input'];
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationStartGlusterVolumeArgs = {
+  force?: Scalars['Boolean']['input'];
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationStartVmArgs = {
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationStopGlusterRebalanceArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationStopGlusterVolumeArgs = {
+  force?: Scalars['Boolean']['input'];
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationStopVmArgs = {
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationSubmitFeedbackArgs = {
+  data: InputMaybe<Scalars['String']['input']>;
+  message: Scalars['String']['input'];
+};
+
+
+export type MutationUnassignVmUserArgs = {
+  userId: Scalars['ID']['input'];
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationUndefineVmArgs = {
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationUnmigrateVmArgs = {
+  vm: Scalars['String']['input'];
+};
+
+
+export type MutationUnsetCephOsdFlagArgs = {
+  flag: Scalars['String']['input'];
+};
+
+
+export type MutationUpdateComponentArgs = {
+  input: UserComponentUpdateInput;
+  name: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateRealmArgs = {
+  id: Scalars['ID']['input'];
+  input: RealmUpdateInput;
+};
+
+
+export type MutationUpdateUserArgs = {
+  id: Scalars['ID']['input'];
+  input: UserUpdateInput;
+};
+
+
+export type MutationUpdateVmProfileArgs = {
+  input: VmProfileInput;
+  vm: Scalars['String']['input'];
+};
+
+/** A client network of the cluster (a VXLAN or VLAN with its bridge). */
+export type Network = {
+  /** Firewall rules: of one direction (`in` or `out`, INVALID_DIRECTION otherwise) or of both, `in` first, each in chain order. INVALID_REGEX for a bad pattern. */
+  acls: Array<Acl>;
+  /** The Linux bridge VMs attach to: `vmbr<VNI>`. */
+  bridge: Scalars['String']['output'];
+  /** Unique name of the network. */
+  description: Scalars['String']['output'];
+  /** Active DHCPv4 leases, ordered by MAC. INVALID_REGEX for a bad pattern. */
+  dhcpLeases: DhcpLeaseConnection;
+  /** Static DHCPv4 reservations, ordered by MAC. INVALID_REGEX for a bad pattern. */
+  dhcpReservations: DhcpLeaseConnection;
+  /** DNS domain served on the network. */
+  domain: Maybe<Scalars['String']['output']>;
+  /** The VNI, in decimal. */
+  id: Scalars['ID']['output'];
+  ipv4: NetworkIpv4;
+  ipv6: NetworkIpv6;
+  /** Which patterns of the `networks` filter this network matched, VNI first (empty without a filter). Legacy PVC lists a network once per match. */
+  matchedOn: Array<NetworkMatchField>;
+  type: NetworkType;
+  /** VXLAN network identifier (VLAN id for bridged networks). */
+  vni: Scalars['Int']['output'];
+};
+
+
+/** A client network of the cluster (a VXLAN or VLAN with its bridge). */
+export type NetworkAclsArgs = {
+  descriptionMatches: InputMaybe<Scalars['String']['input']>;
+  direction: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A client network of the cluster (a VXLAN or VLAN with its bridge). */
+export type NetworkDhcpLeasesArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  first: InputMaybe<Scalars['Int']['input']>;
+  macMatches: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A client network of the cluster (a VXLAN or VLAN with its bridge). */
+export type NetworkDhcpReservationsArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  first: InputMaybe<Scalars['Int']['input']>;
+  macMatches: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A new network. Text values are checked by the graph (not by the schema) so that every rule reports its own `reason`. */
+export type NetworkAddInput = {
+  /** Unique name of the network. */
+  description: Scalars['String']['input'];
+  /** Serve DHCPv4; needs dhcp4Start and dhcp4End. */
+  dhcp4: InputMaybe<Scalars['Boolean']['input']>;
+  dhcp4End: InputMaybe<Scalars['String']['input']>;
+  dhcp4Start: InputMaybe<Scalars['String']['input']>;
+  /** Default `<description>.local`. */
+  domain: InputMaybe<Scalars['String']['input']>;
+  ip4Gateway: InputMaybe<Scalars['String']['input']>;
+  /** IPv4 network, `a.b.c.d/len`. */
+  ip4Network: InputMaybe<Scalars['String']['input']>;
+  /** Default: the IPv6 network’s address part followed by `1`. */
+  ip6Gateway: InputMaybe<Scalars['String']['input']>;
+  /** IPv6 network, `addr/len`; enables DHCPv6. */
+  ip6Network: InputMaybe<Scalars['String']['input']>;
+  /** Required: exactly `managed` or `bridged`. */
+  type: InputMaybe<Scalars['String']['input']>;
+  /** Required: 1 to 16777215, decimal digits. */
+  vni: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Changes to a network: only the values given change (null or absent: unchanged). */
+export type NetworkChangesInput = {
+  /** true enables DHCPv4, false disables it; absent leaves it unchanged. */
+  dhcp4: InputMaybe<Scalars['Boolean']['input']>;
+  dhcp4End: InputMaybe<Scalars['String']['input']>;
+  dhcp4Start: InputMaybe<Scalars['String']['input']>;
+  domain: InputMaybe<Scalars['String']['input']>;
+  ip4Gateway: InputMaybe<Scalars['String']['input']>;
+  ip4Network: InputMaybe<Scalars['String']['input']>;
+  ip6Gateway: InputMaybe<Scalars['String']['input']>;
+  /** A new IPv6 network; without ip6Gateway the gateway is regenerated from it. */
+  ip6Network: InputMaybe<Scalars['String']['input']>;
+  /** Exactly `managed` or `bridged`. */
+  type: InputMaybe<Scalars['String']['input']>;
+  /** A new VNI; must be unused. */
+  vni: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A page of Network objects (Relay connection). */
+export type NetworkConnection = {
+  edges: Array<NetworkEdge>;
+  /** The nodes of `edges`, for clients that need no cursors. */
+  nodes: Array<Network>;
+  pageInfo: PageInfo;
+  /** How many objects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type NetworkEdge = {
+  cursor: Scalars['String']['output'];
+  node: Network;
+};
+
+/** Selects networks. With both patterns, a network matching either is listed. */
+export type NetworkFilter = {
+  /** ECMAScript regular expression, searched in the description. */
+  descriptionMatches: InputMaybe<Scalars['String']['input']>;
+  /** ECMAScript regular expression, searched in the VNI (decimal); anchor it with ^ and $ as needed. */
+  vniMatches: InputMaybe<Scalars['String']['input']>;
+};
+
+/** IPv4 configuration of a network. Unset values are null. */
+export type NetworkIpv4 = {
+  /** Whether the cluster serves DHCPv4 on the network. */
+  dhcpEnabled: Scalars['Boolean']['output'];
+  /** Last address of the DHCPv4 range. */
+  dhcpEnd: Maybe<Scalars['String']['output']>;
+  /** First address of the DHCPv4 range. */
+  dhcpStart: Maybe<Scalars['String']['output']>;
+  gateway: Maybe<Scalars['String']['output']>;
+  /** Network in CIDR form, e.g. `10.100.0.0/24`. */
+  network: Maybe<Scalars['String']['output']>;
+};
+
+/** IPv6 configuration of a network. Unset values are null. */
+export type NetworkIpv6 = {
+  /** Whether the cluster serves DHCPv6 (true exactly when an IPv6 network is set). */
+  dhcpEnabled: Scalars['Boolean']['output'];
+  gateway: Maybe<Scalars['String']['output']>;
+  /** Network in CIDR form, e.g. `fd00:100::/64`. */
+  network: Maybe<Scalars['String']['output']>;
+};
+
+/** Identifies one network by exactly one of its VNI or its description. Errors quote the value as given. */
+export type NetworkLookup = {
+  /** The exact description. */
+  description: InputMaybe<Scalars['String']['input']>;
+  /** The VNI (decimal digits). */
+  vni: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Which pattern of a `NetworkFilter` a listed network matched. */
+export type NetworkMatchField =
+  | 'DESCRIPTION'
+  | 'VNI';
+
+/** Managed networks are VXLANs the cluster routes and serves DHCP/DNS on; bridged networks are plain VLANs bridged to the hosts. */
+export type NetworkType =
+  | 'BRIDGED'
+  | 'MANAGED';
 
 /** Router role: coordinators are primary or secondary, other nodes are clients. */
 export type NodeCoordinatorState =
@@ -151,12 +1380,127 @@ export type PageInfo = {
 };
 
 export type Query = {
+  /** Registered API clients by app id (administrators). */
+  apiClients: Array<UserApiClient>;
+  /** Checks a username and password in a realm (the default realm when none is named) and returns the user. Public. Failures: BAD_USER_INPUT reason EMPTY_CREDENTIALS (blank username or password, refused before any lookup); UNAUTHENTICATED with reason REALM_NOT_FOUND, NO_DEFAULT_REALM, BAD_CREDENTIALS (unknown user or wrong password, one message), WRONG_REALM or USER_INACTIVE, checked in that order. */
+  authenticateUser: User;
+  /** One OSD by id. */
+  cephOsd: Maybe<CephOsd>;
+  /** OSD map flags currently set. */
+  cephOsdFlags: Array<Scalars['String']['output']>;
+  /** OSDs ordered by numeric id, with statistics. */
+  cephOsds: CephOsdConnection;
+  /** One pool by name. */
+  cephPool: Maybe<CephPool>;
+  /** RBD pools ordered by name, with statistics. */
+  cephPools: CephPoolConnection;
+  /** The Ceph cluster status (`ceph status`) and the primary node. */
+  cephStatus: CephStatus;
   /** One node by name. */
   clusterNode: Maybe<ClusterNode>;
   /** Cluster nodes, ordered by name. */
   clusterNodes: ClusterNodeConnection;
+  /** One component by name. Public. */
+  component: Maybe<UserComponent>;
+  /** Checks a component (service) token: VALID, INVALID_TOKEN (user tokens included) or TOKEN_EXPIRED. Public: the token is the credential. */
+  componentByToken: UserComponentTokenValidation;
+  /** Registered components ordered by `order`, then registration (Astakos cloud bar list). Public. */
+  components: Array<UserComponent>;
+  /** Every dynamic VM, ordered by name (FOSS-Cloud list `all`). The right `dynamicVM.view = all` is checked by the users domain once it exists; until then any authenticated principal may list. */
+  dynamicVirtualMachines: VirtualMachineConnection;
+  /** One encrypted volume by name. */
+  encryptedVolume: Maybe<EncryptedVolume>;
+  /** The encrypted volume of the instance known under an address (IP address or DNS name, any letter case, IPv6 with or without brackets); null when none. */
+  encryptedVolumeByAddress: Maybe<EncryptedVolume>;
+  /** The worker node with this address and its NFS mount state; null when none. */
+  encryptedVolumeWorkerByAddress: Maybe<EncryptedVolumeWorker>;
+  /** Encrypted volumes ordered by name. */
+  encryptedVolumes: EncryptedVolumeConnection;
+  /** Feedback received, newest first (administrators). */
+  feedback: UserFeedbackConnection;
   /** The Gluster trusted storage pool, the answering node first. */
   glusterPeers: Array<GlusterPeer>;
+  /** One volume. An unknown volume fails as `volume info` does (condition VOLUME_NOT_FOUND). A failed command is BACKEND_FAILED with reason COMMAND_FAILED, `condition`, `exitCode` and `commandError` (the CLI’s text). */
+  glusterVolume: Maybe<GlusterVolume>;
+  /** Gluster volumes ordered by name (`volume info`). */
+  glusterVolumes: GlusterVolumeConnection;
+  /** A user’s dynamic entries (FOSS-Cloud): for every usable dynamic pool, the running Desktop VMs assigned to the user, or, when none is, one ASSIGNABLE placeholder if any VM of the pool has no user. Pools by display name, VMs by name. (The right `dynamicVM.view` is the users domain’s, not checked here yet.) */
+  myDynamicVmEntries: Array<VmDynamicEntry>;
+  /** A user’s persistent VMs, ordered by name: those in pools assigned to the user or the user’s groups, plus those owned by or assigned to the user or the user’s groups. (`persistentVM.view = all` is the users domain’s, not checked here yet.) */
+  myPersistentVms: Array<VirtualMachine>;
+  /** One network by exactly one of its VNI or its description (NETWORK_IDENTIFIER_REQUIRED otherwise); null when there is none. */
+  network: Maybe<Network>;
+  /** Networks ordered by VNI. With a filter, `matchedOn` says which patterns each network matched. INVALID_REGEX for a bad pattern. */
+  networks: NetworkConnection;
+  /** One snapshot; null when the volume has no such snapshot. NOT_FOUND POOL_NOT_FOUND / VOLUME_NOT_FOUND. */
+  rbdSnapshot: Maybe<RbdSnapshot>;
+  /** RBD snapshots ordered by pool, volume and name. NOT_FOUND POOL_NOT_FOUND / VOLUME_NOT_FOUND for filters naming nothing. */
+  rbdSnapshots: RbdSnapshotConnection;
+  /** One volume; null when the pool holds no such volume. NOT_FOUND POOL_NOT_FOUND. */
+  rbdVolume: Maybe<RbdVolume>;
+  /** RBD volumes ordered by pool and name. NOT_FOUND POOL_NOT_FOUND for an unknown `filter.pool`. */
+  rbdVolumes: RbdVolumeConnection;
+  /** One realm by uid. Public. */
+  realm: Maybe<Realm>;
+  /** Every authentication realm, in registration order. Public (FOSS-Cloud lists them anonymously). */
+  realms: Array<Realm>;
+  /** The service catalog: every service in registration order. Public. */
+  serviceCatalog: Array<UserService>;
+  /** The pools a user may use: member directly or through one of the user’s groups. */
+  usableVmPools: Array<VmPool>;
+  /** One user by UUID (any authenticated principal). */
+  user: Maybe<User>;
+  /** Checks a user token (Astakos authenticate / tokens). Public: the token is the credential. The status decides; `user` and `token` are given for VALID and PENDING_TERMS, and for any known token to administrators and services. */
+  userByToken: UserTokenValidation;
+  /** Astakos user catalogs: display names of these UUIDs and UUIDs of these display names (matched ignoring case). Unknown entries are left out. `allUuids` / `allDisplayNames` list every user (services and administrators only, else FORBIDDEN). */
+  userCatalogs: UserCatalogs;
+  /** Every user by numeric id (administrators and services). */
+  users: UserConnection;
+  /** The calling user; null for services and operators. */
+  viewer: Maybe<User>;
+  /** One VM by reference: a value of UUID form is compared with UUIDs exactly, anything else is an exact name. Null when absent or not visible. */
+  virtualMachine: Maybe<VirtualMachine>;
+  /** VMs, ordered by name (users see the VMs they may use). Checks, in order: nodes exist (NOT_FOUND NODE_NOT_FOUND), state words (INVALID_VM_STATE), patterns (INVALID_REGEX). */
+  virtualMachines: VirtualMachineConnection;
+  /** The VM mapped to a MAC address, for FOSS-Cloud’s dedicated dynamic-VM user. Checks in order: BAD_USER_INPUT INVALID_MAC, FORBIDDEN NOT_DYNVM_USER, NOT_FOUND NO_VM_FOR_MAC. */
+  vmByMac: VmMacMatch;
+  /** Every MAC mapping, ordered by MAC (administrators). */
+  vmMacMappings: Array<VmMacMapping>;
+  /** One pool by id; null when absent or not usable by the caller. */
+  vmPool: Maybe<VmPool>;
+  /** VM pools ordered by display name: all of them for administrators, the usable ones for users. */
+  vmPools: Array<VmPool>;
+};
+
+
+export type QueryAuthenticateUserArgs = {
+  password: Scalars['String']['input'];
+  realm: InputMaybe<Scalars['ID']['input']>;
+  username: Scalars['String']['input'];
+};
+
+
+export type QueryCephOsdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCephOsdsArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  filter: InputMaybe<CephOsdFilter>;
+  first: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCephPoolArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+export type QueryCephPoolsArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  filter: InputMaybe<CephPoolFilter>;
+  first: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -171,7 +1515,888 @@ export type QueryClusterNodesArgs = {
   first: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryComponentArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+export type QueryComponentByTokenArgs = {
+  token: Scalars['String']['input'];
+};
+
+
+export type QueryDynamicVirtualMachinesArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  first: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryEncryptedVolumeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryEncryptedVolumeByAddressArgs = {
+  address: Scalars['String']['input'];
+};
+
+
+export type QueryEncryptedVolumeWorkerByAddressArgs = {
+  address: Scalars['String']['input'];
+};
+
+
+export type QueryEncryptedVolumesArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  filter: InputMaybe<EncryptedVolumeFilter>;
+  first: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryFeedbackArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  first: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryGlusterVolumeArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type QueryGlusterVolumesArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  first: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryMyDynamicVmEntriesArgs = {
+  asUser: InputMaybe<VmActingUser>;
+};
+
+
+export type QueryMyPersistentVmsArgs = {
+  asUser: InputMaybe<VmActingUser>;
+};
+
+
+export type QueryNetworkArgs = {
+  description: InputMaybe<Scalars['String']['input']>;
+  vni: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryNetworksArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  filter: InputMaybe<NetworkFilter>;
+  first: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRbdSnapshotArgs = {
+  name: Scalars['String']['input'];
+  pool: Scalars['String']['input'];
+  volume: Scalars['String']['input'];
+};
+
+
+export type QueryRbdSnapshotsArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  filter: InputMaybe<RbdSnapshotFilter>;
+  first: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRbdVolumeArgs = {
+  name: Scalars['String']['input'];
+  pool: Scalars['String']['input'];
+};
+
+
+export type QueryRbdVolumesArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  filter: InputMaybe<RbdVolumeFilter>;
+  first: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRealmArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryUsableVmPoolsArgs = {
+  asUser: InputMaybe<VmActingUser>;
+};
+
+
+export type QueryUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryUserByTokenArgs = {
+  token: Scalars['String']['input'];
+};
+
+
+export type QueryUserCatalogsArgs = {
+  allDisplayNames?: Scalars['Boolean']['input'];
+  allUuids?: Scalars['Boolean']['input'];
+  displayNames: InputMaybe<Array<Scalars['String']['input']>>;
+  uuids: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type QueryUsersArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  filter: InputMaybe<UserFilter>;
+  first: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryVirtualMachineArgs = {
+  ref: Scalars['String']['input'];
+};
+
+
+export type QueryVirtualMachinesArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
+  filter: InputMaybe<VmFilter>;
+  first: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryVmByMacArgs = {
+  mac: Scalars['String']['input'];
+};
+
+
+export type QueryVmPoolArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** A snapshot of an RBD volume. */
+export type RbdSnapshot = {
+  createdAt: Maybe<Scalars['DateTimeISO']['output']>;
+  /** `pool/volume@name`. */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  poolName: Scalars['String']['output'];
+  /** The snapshotted volume. */
+  volume: Maybe<RbdVolume>;
+  /** Name of the snapshotted volume. */
+  volumeName: Scalars['String']['output'];
+};
+
+/** A page of RbdSnapshot objects (Relay connection). */
+export type RbdSnapshotConnection = {
+  edges: Array<RbdSnapshotEdge>;
+  /** The nodes of `edges`, for clients that need no cursors. */
+  nodes: Array<RbdSnapshot>;
+  pageInfo: PageInfo;
+  /** How many objects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type RbdSnapshotEdge = {
+  cursor: Scalars['String']['output'];
+  node: RbdSnapshot;
+};
+
+/** Selects RBD snapshots. */
+export type RbdSnapshotFilter = {
+  /** ECMAScript regular expression, searched in the id (anchor it with ^ and $ as needed; legacy shims anchor at the start). The id is `pool/volume@snapshot`. */
+  matches: InputMaybe<Scalars['String']['input']>;
+  /** Only this pool (NOT_FOUND POOL_NOT_FOUND if absent). */
+  pool: InputMaybe<Scalars['String']['input']>;
+  /** Only volumes of this name: in `pool` when given, in every pool otherwise (NOT_FOUND VOLUME_NOT_FOUND if none). */
+  volume: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An RBD volume (image). */
+export type RbdVolume = {
+  /** `pool/name`. */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** The pool holding the volume. */
+  pool: Maybe<CephPool>;
+  /** Name of the pool holding the volume. */
+  poolName: Scalars['String']['output'];
+  /** Provisioned size in bytes. */
+  sizeBytes: Scalars['SafeInt']['output'];
+  /** sizeBytes, human-readable (PVC form). */
+  sizeFormatted: Scalars['String']['output'];
+  /** Snapshots of the volume, ordered by name. */
+  snapshots: Array<RbdSnapshot>;
+  /** The image information as `rbd info --format json` reports it (`size` in bytes). */
+  stats: Scalars['JSON']['output'];
+};
+
+/** A page of RbdVolume objects (Relay connection). */
+export type RbdVolumeConnection = {
+  edges: Array<RbdVolumeEdge>;
+  /** The nodes of `edges`, for clients that need no cursors. */
+  nodes: Array<RbdVolume>;
+  pageInfo: PageInfo;
+  /** How many objects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type RbdVolumeEdge = {
+  cursor: Scalars['String']['output'];
+  node: RbdVolume;
+};
+
+/** Selects RBD volumes. */
+export type RbdVolumeFilter = {
+  /** ECMAScript regular expression, searched in the id (anchor it with ^ and $ as needed; legacy shims anchor at the start). The id is `pool/volume`. */
+  matches: InputMaybe<Scalars['String']['input']>;
+  /** Only this pool (NOT_FOUND POOL_NOT_FOUND if absent). */
+  pool: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An authentication realm (FOSS-Cloud realm). Public: legacy clients list realms anonymously. */
+export type Realm = {
+  /** The realm uid, e.g. `4000013`. */
+  id: Scalars['ID']['output'];
+  /** Whether logins that name no realm use this one. */
+  isDefault: Scalars['Boolean']['output'];
+  kind: UserRealmKind;
+  /** Display name. */
+  name: Scalars['String']['output'];
+};
+
+/** A new realm. */
+export type RealmAddInput = {
+  /** The realm uid (letters, digits, "_"). */
+  id: Scalars['ID']['input'];
+  isDefault: Scalars['Boolean']['input'];
+  kind: UserRealmKind;
+  name: Scalars['String']['input'];
+};
+
+/** Changes to a realm; omitted fields are kept. */
+export type RealmUpdateInput = {
+  /** Only `true` is accepted: make this the default realm. */
+  isDefault: InputMaybe<Scalars['Boolean']['input']>;
+  name: InputMaybe<Scalars['String']['input']>;
+};
+
 /** The router mode a coordinator can be put in. */
 export type RouterMode =
   | 'PRIMARY'
   | 'SECONDARY';
+
+/** A person known to the cloud (Astakos user, FOSS-Cloud user). */
+export type User = {
+  active: Scalars['Boolean']['output'];
+  /** Administrators may do anything. */
+  admin: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  /** The display name; equals `username`. */
+  displayName: Scalars['String']['output'];
+  emails: Array<Scalars['String']['output']>;
+  /** Group names, as given. */
+  groups: Array<Scalars['String']['output']>;
+  /** The user’s UUID. */
+  id: Scalars['ID']['output'];
+  /** Astakos’ numeric user id. */
+  numericId: Scalars['Int']['output'];
+  /** The real name (Astakos `name`). */
+  realName: Scalars['String']['output'];
+  /** The realm the user logs in through. */
+  realm: Maybe<Realm>;
+  rights: UserRights;
+  /** False while the current terms are pending approval. */
+  termsAccepted: Scalars['Boolean']['output'];
+  /** The current token’s times (never the token); only for the user, administrators and services, else null. */
+  token: Maybe<UserToken>;
+  /** The username: the lower-case e-mail address. */
+  username: Scalars['String']['output'];
+  /** VMs the user owns or is assigned to (those the caller may see), ordered by name. */
+  vms: Array<VirtualMachine>;
+};
+
+/** A new user. */
+export type UserAddInput = {
+  /** Default true. */
+  active: InputMaybe<Scalars['Boolean']['input']>;
+  admin: InputMaybe<Scalars['Boolean']['input']>;
+  /** Default: the username. */
+  emails: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Default: `default`. */
+  groups: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The UUID (lower case); a random one when omitted. */
+  id: InputMaybe<Scalars['ID']['input']>;
+  /** Astakos numeric id; the next free one when omitted. */
+  numericId: InputMaybe<Scalars['Int']['input']>;
+  /** Initial password (stored as a scrypt hash). */
+  password: InputMaybe<Scalars['String']['input']>;
+  realName: InputMaybe<Scalars['String']['input']>;
+  /** Default: the default realm. */
+  realm: InputMaybe<Scalars['ID']['input']>;
+  rights: InputMaybe<UserRightsInput>;
+  /** Default true. */
+  termsAccepted: InputMaybe<Scalars['Boolean']['input']>;
+  /** The lower-case e-mail address (also the display name). */
+  username: Scalars['String']['input'];
+};
+
+/** An API client (Gluster REST application). Its secret is never shown. */
+export type UserApiClient = {
+  /** The application id (JWT `iss`). */
+  appId: Scalars['ID']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  /** When the secret was last set. */
+  updatedAt: Scalars['DateTimeISO']['output'];
+};
+
+/** One entry of a user catalog. */
+export type UserCatalogEntry = {
+  /** The display name: the user’s in the UUID catalog, the caller’s spelling in the display-name catalog. */
+  displayName: Scalars['String']['output'];
+  /** The user’s UUID. */
+  uuid: Scalars['ID']['output'];
+};
+
+/** Astakos user catalogs: display names by UUID and UUIDs by display name. */
+export type UserCatalogs = {
+  /** Each requested display name that exists (matched ignoring case), keyed by the caller’s spelling; of names equal ignoring case the later one is kept. */
+  displayNameCatalog: Array<UserCatalogEntry>;
+  /** Each requested UUID that exists, with its display name. */
+  uuidCatalog: Array<UserCatalogEntry>;
+};
+
+/** A registered component of the cloud (Astakos: astakos, cyclades, pithos), with its presentation metadata (defaults applied). Public. */
+export type UserComponent = {
+  cloudbar: UserComponentCloudbar;
+  dashboard: UserComponentDashboard;
+  /** The component’s name. */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** Position in the cloud bar (lower first). */
+  order: Scalars['Int']['output'];
+  /** The component’s services, in registration order. */
+  services: Array<UserService>;
+  /** When the component token was issued. */
+  tokenCreatedAt: Maybe<Scalars['DateTimeISO']['output']>;
+  /** When the component token expires. */
+  tokenExpiresAt: Maybe<Scalars['DateTimeISO']['output']>;
+  /** The component’s UI URL. */
+  url: Scalars['String']['output'];
+  verboseName: Scalars['String']['output'];
+};
+
+/** A new component. */
+export type UserComponentAddInput = {
+  /** Lower-case letters, digits, "_", "-". */
+  name: Scalars['String']['input'];
+  presentation: InputMaybe<UserComponentPresentationInput>;
+  services: InputMaybe<Array<UserServiceInput>>;
+  /** Token lifetime; default one year. */
+  tokenLifetimeSeconds: InputMaybe<Scalars['Int']['input']>;
+  /** The component’s UI URL (http or https). */
+  url: Scalars['String']['input'];
+};
+
+/** How the cloud bar shows a component. */
+export type UserComponentCloudbar = {
+  show: Scalars['Boolean']['output'];
+  title: Scalars['String']['output'];
+};
+
+/** How the dashboard shows a component. */
+export type UserComponentDashboard = {
+  description: Scalars['String']['output'];
+  order: Scalars['Int']['output'];
+  show: Scalars['Boolean']['output'];
+};
+
+/** Presentation metadata of a component; omitted fields use the defaults. */
+export type UserComponentPresentationInput = {
+  cloudbarShow: InputMaybe<Scalars['Boolean']['input']>;
+  cloudbarTitle: InputMaybe<Scalars['String']['input']>;
+  dashboardDescription: InputMaybe<Scalars['String']['input']>;
+  dashboardOrder: InputMaybe<Scalars['Int']['input']>;
+  dashboardShow: InputMaybe<Scalars['Boolean']['input']>;
+  order: InputMaybe<Scalars['Int']['input']>;
+  verboseName: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A newly registered or renewed component token, shown here once. */
+export type UserComponentTokenIssue = {
+  component: UserComponent;
+  expiresAt: Scalars['DateTimeISO']['output'];
+  /** The token in clear; only its hash is stored. */
+  token: Scalars['String']['output'];
+};
+
+/** Result of checking a component token: VALID, INVALID_TOKEN or TOKEN_EXPIRED; `component` unless INVALID_TOKEN. */
+export type UserComponentTokenValidation = {
+  component: Maybe<UserComponent>;
+  status: UserTokenStatus;
+};
+
+/** Changes to a component; `services`, when given, replaces them all. */
+export type UserComponentUpdateInput = {
+  presentation: InputMaybe<UserComponentPresentationInput>;
+  services: InputMaybe<Array<UserServiceInput>>;
+  url: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A page of User objects (Relay connection). */
+export type UserConnection = {
+  edges: Array<UserEdge>;
+  /** The nodes of `edges`, for clients that need no cursors. */
+  nodes: Array<User>;
+  pageInfo: PageInfo;
+  /** How many objects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type UserEdge = {
+  cursor: Scalars['String']['output'];
+  node: User;
+};
+
+/** Feedback a user sent (Astakos feedback). */
+export type UserFeedback = {
+  createdAt: Scalars['DateTimeISO']['output'];
+  /** Extra data the client attached. */
+  data: Maybe<Scalars['String']['output']>;
+  id: Scalars['Int']['output'];
+  message: Scalars['String']['output'];
+  /** Who sent it. */
+  user: Maybe<User>;
+};
+
+/** A page of UserFeedback objects (Relay connection). */
+export type UserFeedbackConnection = {
+  edges: Array<UserFeedbackEdge>;
+  /** The nodes of `edges`, for clients that need no cursors. */
+  nodes: Array<UserFeedback>;
+  pageInfo: PageInfo;
+  /** How many objects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type UserFeedbackEdge = {
+  cursor: Scalars['String']['output'];
+  node: UserFeedback;
+};
+
+/** Selects users. */
+export type UserFilter = {
+  /** Only members of this group. */
+  group: InputMaybe<Scalars['String']['input']>;
+  /** Only users of this realm. */
+  realm: InputMaybe<Scalars['ID']['input']>;
+  /** ECMAScript regular expression searched in the username. */
+  usernameMatches: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One key/value pair of a service endpoint. */
+export type UserKeyValue = {
+  key: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+/** One key/value pair of a service endpoint. */
+export type UserKeyValueInput = {
+  key: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+/** Where a realm checks passwords: the internal directory or an external LDAP / Active Directory. */
+export type UserRealmKind =
+  | 'INTERNAL'
+  | 'LDAP';
+
+/** FOSS-Cloud rights of a user. */
+export type UserRights = {
+  /** FOSS-Cloud `dynamicVM.view`. */
+  dynamicVmView: UserViewRight;
+  /** FOSS-Cloud `persistentVM.view`. */
+  persistentVmView: UserViewRight;
+};
+
+/** FOSS-Cloud rights; omitted fields keep their value (or default to OWNER). */
+export type UserRightsInput = {
+  dynamicVmView: InputMaybe<UserViewRight>;
+  persistentVmView: InputMaybe<UserViewRight>;
+};
+
+/** A service of a component, as listed in the service catalog. Public. */
+export type UserService = {
+  /** The component that registered it. */
+  component: Maybe<UserComponent>;
+  endpoints: Array<UserServiceEndpoint>;
+  name: Scalars['String']['output'];
+  /** The Keystone service type, e.g. `compute`, `account`. */
+  type: Scalars['String']['output'];
+};
+
+/** One endpoint of a service. */
+export type UserServiceEndpoint = {
+  /** The endpoint as the Astakos service catalog shows it, in order: `SNF:uiURL` (the owning component’s URL), then the registered pairs; `astakos_weblogin` also has `SNF:webloginURL` (its publicURL) just before `publicURL`. */
+  catalogEntries: Array<UserKeyValue>;
+  /** The registered pairs, in registration order. */
+  entries: Array<UserKeyValue>;
+};
+
+/** One service endpoint: its pairs in order (`versionId`, `publicURL`, …). */
+export type UserServiceEndpointInput = {
+  entries: Array<UserKeyValueInput>;
+};
+
+/** A service a component offers (service catalog entry). */
+export type UserServiceInput = {
+  endpoints: InputMaybe<Array<UserServiceEndpointInput>>;
+  /** Unique over all components, e.g. `cyclades_compute`. */
+  name: Scalars['String']['input'];
+  /** The Keystone type, e.g. `compute`. */
+  type: Scalars['String']['input'];
+};
+
+/** A user’s current token, known to the graph only by its hash. */
+export type UserToken = {
+  createdAt: Scalars['DateTimeISO']['output'];
+  /** Whether `expiresAt` has passed. */
+  expired: Scalars['Boolean']['output'];
+  expiresAt: Scalars['DateTimeISO']['output'];
+};
+
+/** A newly issued user token. The clear token is shown here once and never again. */
+export type UserTokenIssue = {
+  createdAt: Scalars['DateTimeISO']['output'];
+  expiresAt: Scalars['DateTimeISO']['output'];
+  /** The token in clear; only its hash is stored. */
+  token: Scalars['String']['output'];
+  user: User;
+};
+
+/** Outcome of a token check, decided in this order: INVALID_TOKEN (no holder), USER_INACTIVE, TOKEN_EXPIRED, PENDING_TERMS, else VALID. Component tokens give only VALID, INVALID_TOKEN or TOKEN_EXPIRED. */
+export type UserTokenStatus =
+  | 'INVALID_TOKEN'
+  | 'PENDING_TERMS'
+  | 'TOKEN_EXPIRED'
+  | 'USER_INACTIVE'
+  | 'VALID';
+
+/** Result of checking a user token. `user` and `token` are given when the status is VALID or PENDING_TERMS, and for every known token when the caller is privileged or a service. */
+export type UserTokenValidation = {
+  status: UserTokenStatus;
+  token: Maybe<UserToken>;
+  user: Maybe<User>;
+};
+
+/** Changes to a user; omitted fields are kept. */
+export type UserUpdateInput = {
+  active: InputMaybe<Scalars['Boolean']['input']>;
+  admin: InputMaybe<Scalars['Boolean']['input']>;
+  emails: InputMaybe<Array<Scalars['String']['input']>>;
+  realName: InputMaybe<Scalars['String']['input']>;
+  realm: InputMaybe<Scalars['ID']['input']>;
+  rights: InputMaybe<UserRightsInput>;
+  termsAccepted: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** A FOSS-Cloud view right: every VM, the user’s own VMs, or none. */
+export type UserViewRight =
+  | 'ALL'
+  | 'NONE'
+  | 'OWNER';
+
+/** A virtual machine (owned by the vms subgraph). */
+export type VirtualMachine = {
+  arch: Maybe<Scalars['String']['output']>;
+  /** Groups the VM is assigned to directly. */
+  assignedGroups: Array<Scalars['String']['output']>;
+  /** Users assigned to the VM. */
+  assignedUsers: Array<User>;
+  /** ASSIGNED when any user is assigned to the VM, else ASSIGNABLE. */
+  assignmentStatus: VmAssignmentStatus;
+  /** The graphical console, when defined. */
+  console: Maybe<VmConsole>;
+  /** The `<console type>` (`pty`). */
+  consoleType: Maybe<Scalars['String']['output']>;
+  controllers: Array<VmController>;
+  /** From `<description>`. */
+  description: Maybe<Scalars['String']['output']>;
+  disks: Array<VmDisk>;
+  /** Emulator path. */
+  emulator: Maybe<Scalars['String']['output']>;
+  /** Why the VM failed; empty unless failed. */
+  failedReason: Scalars['String']['output'];
+  /** Element names under `<features>`. */
+  features: Array<Scalars['String']['output']>;
+  /** The VM’s UUID. */
+  id: Scalars['ID']['output'];
+  /** The node a migrated VM came from (null when not migrated). */
+  lastNode: Maybe<ClusterNode>;
+  /** Machine type (`pc-i440fx-2.7`). */
+  machine: Maybe<Scalars['String']['output']>;
+  /** In a `virtualMachines` answer with `idMatches`/`nameMatches`: which of them this VM matched (ID first); empty elsewhere. */
+  matchedOn: Array<VmMatchField>;
+  memory: VmMemory;
+  /** Memory in MiB. */
+  memoryMiB: Scalars['Int']['output'];
+  /** Whether the VM was migrated and remembers a last node. */
+  migrated: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  /** Networks whose bridge (`vmbr<VNI>`) one of the VM’s NICs is attached to, ordered by VNI. */
+  networks: Array<Network>;
+  nics: Array<VmNic>;
+  /** The node the VM is placed on. */
+  node: Maybe<ClusterNode>;
+  /** Operating system family: `windows`, `linux` or null. */
+  os: Maybe<Scalars['String']['output']>;
+  /** OS type (`hvm`). */
+  osType: Maybe<Scalars['String']['output']>;
+  /** The owning user. */
+  owner: Maybe<User>;
+  /** The FOSS-Cloud pool of the VM. */
+  pool: Maybe<VmPool>;
+  /** The pool id (without loading the pool). */
+  poolId: Maybe<Scalars['ID']['output']>;
+  /** The VM’s RBD disks, `pool/volume`. */
+  rbdDisks: Array<Scalars['String']['output']>;
+  /** Whether the VM runs (state START). */
+  running: Scalars['Boolean']['output'];
+  state: VmState;
+  /** The state as the backend words it (`start`, …). */
+  stateName: Scalars['String']['output'];
+  /** FOSS-Cloud subtype: `Desktop`, `Server`, `Golden-Image`, … */
+  subtype: Maybe<Scalars['String']['output']>;
+  topology: Maybe<VmTopology>;
+  type: VmType;
+  uuid: Scalars['String']['output'];
+  /** The `<vcpu>` text as written. */
+  vcpuText: Scalars['String']['output'];
+  vcpus: Scalars['Int']['output'];
+  /** The RBD volumes named by the VM’s disks (`pool/volume`), in disk order; disks naming no existing volume are left out. */
+  volumes: Array<RbdVolume>;
+  /** The libvirt XML definition exactly as given. */
+  xml: Scalars['String']['output'];
+};
+
+/** A page of VirtualMachine objects (Relay connection). */
+export type VirtualMachineConnection = {
+  edges: Array<VirtualMachineEdge>;
+  /** The nodes of `edges`, for clients that need no cursors. */
+  nodes: Array<VirtualMachine>;
+  pageInfo: PageInfo;
+  /** How many objects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type VirtualMachineEdge = {
+  cursor: Scalars['String']['output'];
+  node: VirtualMachine;
+};
+
+/** Acting for another user (administrators only): the user’s id and groups. */
+export type VmActingUser = {
+  groups: Array<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+/** Whether a dynamic VM (or a pool entry) is assigned to a user or can still be assigned. */
+export type VmAssignmentStatus =
+  | 'ASSIGNABLE'
+  | 'ASSIGNED';
+
+/** The graphical console of a VM (SPICE or VNC). */
+export type VmConsole = {
+  /** The node the console is served on (its name); null when the VM is placed nowhere. */
+  host: Maybe<Scalars['String']['output']>;
+  /** The same node, for its addresses. */
+  node: Maybe<ClusterNode>;
+  /** Console password; only for administrators, the VM’s owner and its assigned users. */
+  password: Maybe<Scalars['String']['output']>;
+  /** Null when libvirt chooses the port. */
+  port: Maybe<Scalars['Int']['output']>;
+  /** `spice` or `vnc` (as the definition writes it). */
+  protocol: Scalars['String']['output'];
+};
+
+/** A device controller of a VM. */
+export type VmController = {
+  /** `none` when the controller has no model. */
+  model: Scalars['String']['output'];
+  type: Maybe<Scalars['String']['output']>;
+};
+
+/** A new VM. */
+export type VmDefineInput = {
+  /** Target node; empty or absent: chosen by `selector`. */
+  node: InputMaybe<Scalars['String']['input']>;
+  /** `windows`, `linux` or null. */
+  os: InputMaybe<Scalars['String']['input']>;
+  /** The owning user. */
+  ownerId: InputMaybe<Scalars['ID']['input']>;
+  poolId: InputMaybe<Scalars['ID']['input']>;
+  /** Placement selector `mem` (default; also for empty or unknown values), `load`, `vcpus` or `vms`. */
+  selector: InputMaybe<Scalars['String']['input']>;
+  subtype: InputMaybe<Scalars['String']['input']>;
+  /** PERSISTENT when absent. */
+  type: InputMaybe<VmType>;
+  /** Libvirt domain XML with `<name>` and `<uuid>`. */
+  xml: Scalars['String']['input'];
+};
+
+/** A disk of a VM. Network disks: type = protocol (`rbd`), name = `pool/volume`; file disks: type `file`, name = path; other disks: all null. */
+export type VmDisk = {
+  /** Target bus (`scsi`, `virtio`). */
+  bus: Maybe<Scalars['String']['output']>;
+  /** Target device (`sda`). */
+  dev: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+  type: Maybe<Scalars['String']['output']>;
+};
+
+/** One of a user’s dynamic-pool entries: a VM of the pool assigned to the user (ASSIGNED), or, when none is, a placeholder for a pool with a free VM (ASSIGNABLE, `vm` null). */
+export type VmDynamicEntry = {
+  pool: VmPool;
+  status: VmAssignmentStatus;
+  vm: Maybe<VirtualMachine>;
+};
+
+/** Selects VMs. Without any field, every VM the caller may see. */
+export type VmFilter = {
+  /** With both patterns: include a VM matching either (true) instead of both (false). */
+  anyPattern: Scalars['Boolean']['input'];
+  /** ECMAScript regular expression searched anywhere in the UUID (anchor it with ^ and $ as needed). */
+  idMatches: InputMaybe<Scalars['String']['input']>;
+  /** ECMAScript regular expression searched anywhere in the name. */
+  nameMatches: InputMaybe<Scalars['String']['input']>;
+  /** Include a VM on one of `nodes` OR in one of the states (PVC), instead of requiring both. */
+  nodeOrState: Scalars['Boolean']['input'];
+  /** Node names; each must exist (NOT_FOUND reason NODE_NOT_FOUND, checked first). */
+  nodes: InputMaybe<Array<Scalars['String']['input']>>;
+  /** States as backend words (`start`, `stop`, …), for legacy clients; an unknown word is BAD_USER_INPUT reason INVALID_VM_STATE (checked after the nodes, before the patterns). Combined with `states`. */
+  stateNames: InputMaybe<Array<Scalars['String']['input']>>;
+  states: InputMaybe<Array<VmState>>;
+  types: InputMaybe<Array<VmType>>;
+};
+
+/** A MAC address mapped to a VM (FC4School thin clients). */
+export type VmMacMapping = {
+  /** Lower-case MAC address. */
+  mac: Scalars['String']['output'];
+  vm: VirtualMachine;
+};
+
+/** The VM mapped to a MAC address, as the dynamic-VM user sees it. */
+export type VmMacMatch = {
+  /** Whether the VM is assigned to the calling user. */
+  assigned: Scalars['Boolean']['output'];
+  /** Lower-case MAC address. */
+  mac: Scalars['String']['output'];
+  /** The VM’s pool. */
+  pool: Maybe<VmPool>;
+  vm: VirtualMachine;
+};
+
+/** Which pattern of a `VmFilter` a listed VM matched. */
+export type VmMatchField =
+  | 'ID'
+  | 'NAME';
+
+/** Memory of a VM as its definition gives it. */
+export type VmMemory = {
+  /** The `<memory>` amount as written. */
+  amount: Scalars['String']['output'];
+  /** The amount in MiB, truncated. */
+  mib: Scalars['Int']['output'];
+  /** The `unit` attribute as written (null when absent: libvirt then means KiB). */
+  unit: Maybe<Scalars['String']['output']>;
+};
+
+/** A network interface of a VM. */
+export type VmNic = {
+  mac: Maybe<Scalars['String']['output']>;
+  /** Device model (`virtio`, `e1000`, …). */
+  model: Maybe<Scalars['String']['output']>;
+  /** The source attribute named after the type: the bridge of a bridge interface, and so on. */
+  source: Maybe<Scalars['String']['output']>;
+  /** Interface type (`bridge`, `network`, `direct`, …). */
+  type: Maybe<Scalars['String']['output']>;
+};
+
+/** A FOSS-Cloud VM pool: persistent servers or dynamic desktops handed out to users. */
+export type VmPool = {
+  description: Maybe<Scalars['String']['output']>;
+  /** Opaque pool id (a UUID in practice). */
+  id: Scalars['ID']['output'];
+  /** Groups that are members of the pool (administrators). */
+  memberGroups: Array<Scalars['String']['output']>;
+  /** Users that are members of the pool (administrators). */
+  memberUsers: Array<User>;
+  /** Display name. */
+  name: Scalars['String']['output'];
+  /** OS profile: `windows`, `linux` or null. */
+  os: Maybe<Scalars['String']['output']>;
+  /** `Desktop`, `Server`, `Golden-Image`, … */
+  subtype: Maybe<Scalars['String']['output']>;
+  type: VmType;
+  /** The pool’s VMs, ordered by name (administrators and members). */
+  vms: Array<VirtualMachine>;
+};
+
+/** A new VM pool. */
+export type VmPoolInput = {
+  description: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  /** Display name. */
+  name: Scalars['String']['input'];
+  os: InputMaybe<Scalars['String']['input']>;
+  subtype: InputMaybe<Scalars['String']['input']>;
+  type: VmType;
+};
+
+/** Changes to a VM’s FOSS-Cloud profile; absent fields stay as they are. */
+export type VmProfileInput = {
+  os: InputMaybe<Scalars['String']['input']>;
+  /** Owner id; empty string removes the owner. */
+  ownerId: InputMaybe<Scalars['ID']['input']>;
+  /** Pool id; empty string removes the VM from its pool. */
+  poolId: InputMaybe<Scalars['ID']['input']>;
+  subtype: InputMaybe<Scalars['String']['input']>;
+  type: InputMaybe<VmType>;
+};
+
+/** What undefining or removing a VM did. */
+export type VmRemoval = {
+  /** The RBD volumes deleted with the VM (remove only; empty for undefine). */
+  deletedVolumes: Array<Scalars['String']['output']>;
+  /** The VM’s UUID. */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** The VM’s RBD disks, `pool/volume`. */
+  rbdDisks: Array<Scalars['String']['output']>;
+};
+
+/** Cluster state of a VM (PVC): running (START), being restarted, shut down gracefully, stopped, failed, or being migrated away / back. */
+export type VmState =
+  | 'FAILED'
+  | 'MIGRATE'
+  | 'RESTART'
+  | 'SHUTDOWN'
+  | 'START'
+  | 'STOP'
+  | 'UNMIGRATE';
+
+/** CPU topology of a VM (`<cpu><topology>`). */
+export type VmTopology = {
+  cores: Scalars['Int']['output'];
+  sockets: Scalars['Int']['output'];
+  threads: Scalars['Int']['output'];
+};
+
+/** FOSS-Cloud VM type: persistent VMs belong to someone; dynamic desktops are handed out from pools. */
+export type VmType =
+  | 'DYNAMIC'
+  | 'PERSISTENT';

@@ -1,7 +1,17 @@
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isObjectType,
+  parse,
+  valueFromAST,
+  type GraphQLArgument,
+  type GraphQLInputField,
+  type GraphQLSchema,
+} from 'graphql';
 import { buildSchemaSync, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import type { RequestContext } from './context.js';
 
@@ -75,5 +85,27 @@ export function buildFederatedSubgraph(options: BuildSubgraphOptions): Subgraph 
     typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(typeGraphqlSchema)}`),
     resolvers: resolverMap as never,
   });
+  restoreEnumDefaults(schema);
   return { name: options.name, schema, references };
+}
+
+/**
+ * Defaults are read from the SDL before the enum resolvers give enum values their internal
+ * values, so an enum default would reach resolvers as its GraphQL name ("TCP" for `tcp`).
+ * Re-reading each enum-typed default now yields the internal value resolvers expect.
+ */
+function restoreEnumDefaults(schema: GraphQLSchema): void {
+  const reread = (slot: GraphQLArgument | GraphQLInputField) => {
+    const literal = slot.astNode?.defaultValue;
+    if (literal && isEnumType(getNamedType(slot.type))) {
+      (slot as { defaultValue: unknown }).defaultValue = valueFromAST(literal, slot.type);
+    }
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type)) {
+      for (const field of Object.values(type.getFields())) field.args.forEach(reread);
+    } else if (isInputObjectType(type)) {
+      Object.values(type.getFields()).forEach(reread);
+    }
+  }
 }

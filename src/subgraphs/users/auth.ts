@@ -210,7 +210,9 @@ export const ADMIN_USERNAME = 'admin@example.com';
  *   admin token expired or revoked) gets a token for its first administrator →
  *   `{ created: false, token }`;
  * - otherwise nothing changes → `{ created: false }`.
- * The caller prints the returned token once; only its hash is stored.
+ * With `token` (an operator-chosen admin token, e.g. CLOUDFED_ADMIN_TOKEN), that token is made
+ * valid for an administrator unless it already is, so the configured value always works.
+ * The caller prints a returned token it did not choose once; only its hash is stored.
  */
 export async function ensureAdmin(
   source: UsersSource,
@@ -243,6 +245,9 @@ export async function ensureAdmin(
     admin = (await source.getUsers([id]))[0] ?? null;
     if (!admin) throw new Error('The administrator vanished after creation');
     created = true;
+  } else if (options.token) {
+    const current = await checkUserToken(source, options.token);
+    if (current.status === 'valid' && current.user?.admin) return { created: false };
   } else {
     const admins = users.filter((user) => user.admin);
     const tokens = await source.getTokens(admins.map((user) => user.id));
