@@ -81,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
             `  GraphQL:  ${url}/graphql`,
             `  GraphiQL: ${url}/graphiql`,
           ];
+          for (const listener of app.shimListeners) lines.push(`  Legacy listener ${listener}`);
           if (admin.seeded) lines.push(`  Store ${cfg.store.path}: new, seeded with the demo datacenter`);
           if (admin.token) lines.push(`  Admin token (shown once, keep it): ${admin.token}`);
           return lines.join('\n');

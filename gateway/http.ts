@@ -8,7 +8,8 @@ import type { Logger } from './log.js';
 export interface HttpMount {
   name: string;
   prefixes: readonly string[];
-  handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void>;
+  /** Reads the body itself: each legacy API answers an oversized body in its own way. */
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
 }
 
 export interface RequestListenerOptions {
@@ -70,7 +71,7 @@ export function createRequestListener(options: RequestListenerOptions) {
     const mount = mounts.find((candidate) =>
       candidate.prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)),
     );
-    if (mount) return mount.handle(request, response, await readBody(request, options.bodyLimit));
+    if (mount) return mount.handle(request, response);
 
     switch (path) {
       case '/graphql':

@@ -20,10 +20,12 @@ import {
   type SubgraphName,
 } from '../src/subgraphs/index.js';
 import { createAuthenticator } from '../src/subgraphs/users/index.js';
+import { buildShims, type Shim } from '../src/shims/index.js';
 import { createApollo } from './apollo.js';
 import { authenticateRequest, subgraphPrincipal, type Authenticator } from './auth.js';
 import { createRequestListener, type HttpMount } from './http.js';
 import { createLogger, type Logger } from './log.js';
+import { createGraphExecutor, shimMount, startShimListeners } from './shims.js';
 import { buildMergedSchema } from './merged.js';
 
 export { createLogger, memoryLogger, type Logger } from './log.js';
@@ -34,8 +36,10 @@ export type { HttpMount } from './http.js';
 export interface Cloudfed {
   server: Server;
   backends: Backends | undefined;
-  /** Starts listening; resolves with the base URL (port 0 picks a free port). */
+  /** Starts listening (and the shims' historical listeners); resolves with the base URL (port 0 picks a free port). */
   listen(port?: number, host?: string): Promise<string>;
+  /** `name: url` of each shim's historical listener, once listening. */
+  shimListeners: string[];
   close(): Promise<void>;
 }
 
@@ -44,7 +48,6 @@ export interface BuildOptions {
   /** Backends already opened by the caller (tests, CLI); opened from the config otherwise. */
   backends?: Backends;
   authenticator?: Authenticator;
-  mounts?: HttpMount[];
 }
 
 /** Single-process mode: every subgraph in one merged schema, no delegation layer. */
@@ -60,19 +63,21 @@ export async function buildCloudfed(config: Config, options: BuildOptions = {}):
     log,
   });
   await apollo.start();
+  const shims = buildShims(config, { graph: createGraphExecutor(schema, log), log });
   return serve({
     config,
     log,
     backends,
     ownsBackends: !options.backends,
     apolloStop: () => apollo.stop(),
+    shims,
     listener: createRequestListener({
       apollo,
       context: async (request) =>
         createRequestContext(await authenticateRequest(request, authenticator), requestIdOf(request)),
       graphiql: config.server.graphiql,
       ready: backends.ready,
-      mounts: options.mounts ?? [],
+      mounts: shims.map(shimMount),
       bodyLimit: config.server.bodyLimit,
       log,
       accessLog: config.server.accessLog,
@@ -150,19 +155,21 @@ export async function buildSplitGateway(
     log,
   });
   await apollo.start();
+  const shims = buildShims(config, { graph: createGraphExecutor(schema, log), log });
   return serve({
     config,
     log,
     backends,
     ownsBackends: !options.backends,
     apolloStop: () => apollo.stop(),
+    shims,
     listener: createRequestListener({
       apollo,
       context: async (request) =>
         createRequestContext(await authenticateRequest(request, authenticator), requestIdOf(request)),
       graphiql: config.server.graphiql,
       ready: backends.ready,
-      mounts: options.mounts ?? [],
+      mounts: shims.map(shimMount),
       bodyLimit: config.server.bodyLimit,
       log,
       accessLog: config.server.accessLog,
@@ -219,15 +226,20 @@ function serve(parts: {
   backends: Backends;
   ownsBackends: boolean;
   apolloStop: () => Promise<void>;
+  shims?: readonly Shim[];
   listener: ReturnType<typeof createRequestListener>;
 }): Cloudfed {
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 120_000 }, parts.listener);
   let closing: Promise<void> | undefined;
+  const shims = parts.shims ?? [];
+  const shimListeners: string[] = [];
+  let historical: Awaited<ReturnType<typeof startShimListeners>> | undefined;
   return {
     server,
     backends: parts.backends,
-    listen(port = parts.config.server.port, host = parts.config.server.host) {
-      return new Promise((resolve, reject) => {
+    shimListeners,
+    async listen(port = parts.config.server.port, host = parts.config.server.host) {
+      const url = await new Promise<string>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
@@ -236,6 +248,14 @@ function serve(parts: {
           resolve(`http://${shownHost}:${address.port}`);
         });
       });
+      try {
+        historical = await startShimListeners(shims, parts.log);
+      } catch (error) {
+        server.close();
+        throw error;
+      }
+      shimListeners.push(...historical.urls);
+      return url;
     },
     close() {
       closing ??= (async () => {
@@ -243,6 +263,8 @@ function serve(parts: {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await historical?.close();
+        await Promise.all(shims.map((shim) => shim.close?.()));
         await parts.apolloStop();
         if (parts.ownsBackends) parts.backends.close();
       })();

@@ -5,6 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { AstakosShimConfig } from './astakos.js';
+import { FosscloudShimConfig } from './fosscloud.js';
+import { GlusterShimConfig } from './gluster.js';
+import { LuksctlShimConfig } from './luksctl.js';
+import { PvcShimConfig } from './pvc.js';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -68,11 +73,11 @@ const ConfigSchema = z.strictObject({
     .prefault({}),
   shims: z
     .strictObject({
-      pvc: z.strictObject({}).prefault({}),
-      astakos: z.strictObject({}).prefault({}),
-      gluster: z.strictObject({}).prefault({}),
-      fosscloud: z.strictObject({}).prefault({}),
-      luksctl: z.strictObject({}).prefault({}),
+      pvc: PvcShimConfig,
+      astakos: AstakosShimConfig,
+      gluster: GlusterShimConfig,
+      fosscloud: FosscloudShimConfig,
+      luksctl: LuksctlShimConfig,
     })
     .prefault({}),
 });
