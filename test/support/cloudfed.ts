@@ -3,6 +3,7 @@ import { parseConfig, type ConfigInput } from '../../src/config/index.js';
 import { openBackends, type Backends } from '../../src/drivers/index.js';
 import { buildCloudfed, memoryLogger, type Cloudfed } from '../../gateway/index.js';
 import { prepareStore } from '../../gateway/setup.js';
+import type { CloudSources } from '../../src/subgraphs/index.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -34,6 +35,8 @@ export interface StartOptions {
   /** SQLite path; an in-memory store by default. */
   storePath?: string;
   config?: ConfigInput;
+  /** Wraps the backends' sources (to count or fail source calls) before the server is built. */
+  wrapSources?: (sources: CloudSources) => CloudSources;
 }
 
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
@@ -42,9 +45,15 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     store: { path: options.storePath ?? ':memory:', demo: options.demo ?? true },
     identity: { adminToken: ADMIN_TOKEN },
   });
-  const backends = openBackends(config);
-  await prepareStore(config, backends, process.cwd());
-  if (options.importText) backends.embedded!.importText(options.importText, 'test description');
+  const opened = openBackends(config);
+  // As an operator would: import into an empty store before the first start, or on top of the demo.
+  const importText = (text: string) => opened.embedded!.importText(text, 'test description');
+  if (options.importText && !config.store.demo) importText(options.importText);
+  await prepareStore(config, opened, process.cwd());
+  if (options.importText && config.store.demo) importText(options.importText);
+  const backends: Backends = options.wrapSources
+    ? { ...opened, sources: options.wrapSources(opened.sources) }
+    : opened;
   const log = memoryLogger();
   const app = await buildCloudfed(config, { backends, log });
   const url = await app.listen(0, '127.0.0.1');
