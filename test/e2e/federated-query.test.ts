@@ -2,23 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CloudSources } from '../../src/subgraphs/index.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/cloudfed.js';
-import { DEMO_USERS, grownDatacenter } from '../support/datacenter.js';
-
-/** The question operators ask most: every VM with its node, storage, networks and people. */
-const ACROSS_ALL_FIVE = `query AcrossAllFive($first: Int) {
-  virtualMachines(first: $first) {
-    totalCount
-    nodes {
-      name
-      state
-      node { name memory { freeMiB } }
-      volumes { id sizeBytes snapshots { name } }
-      networks { vni description }
-      assignedUsers { id displayName }
-      owner { id displayName }
-    }
-  }
-}`;
+import { ACROSS_ALL_FIVE, DEMO_USERS, grownDatacenter } from '../support/datacenter.js';
 
 describe('one query across all five subgraphs (demo datacenter)', () => {
   let server: TestServer;

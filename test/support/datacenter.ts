@@ -10,6 +10,22 @@ export const DEMO_USERS = {
   bob: 'ff53baa9-c025-4d56-a6e3-963db0438830',
 } as const;
 
+/** The question operators ask most: every VM with its node, storage, networks and people. */
+export const ACROSS_ALL_FIVE = `query AcrossAllFive($first: Int) {
+  virtualMachines(first: $first) {
+    totalCount
+    nodes {
+      name
+      state
+      node { name memory { freeMiB } }
+      volumes { id sizeBytes snapshots { name } }
+      networks { vni description }
+      assignedUsers { id displayName }
+      owner { id displayName }
+    }
+  }
+}`;
+
 export function demoDescription(): Record<string, any> {
   return parse(readFileSync(DEMO_PATH, 'utf8'));
 }
