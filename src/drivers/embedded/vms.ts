@@ -48,7 +48,37 @@ interface PoolRow {
   description: string | null;
 }
 
-function toRecord(row: VmRow): VmRecord {
+/** The columns of a VM record; `xml` is left out of lists and read when asked for. */
+const RECORD_COLUMNS =
+  'uuid, name, node, last_node, state, failed_reason, vcpus, memory_mib, definition, kind, subtype, os, pool_id, owner_id';
+
+/**
+ * Parsed definitions by their stored text: listing 1,000 VMs then parses only what changed. The
+ * objects are frozen, since every record of that text shares them.
+ */
+const parsedDefinitions = new Map<string, DomainDefinition>();
+const PARSED_DEFINITIONS_KEPT = 20_000;
+
+function parseDefinition(text: string): DomainDefinition {
+  let definition = parsedDefinitions.get(text);
+  if (!definition) {
+    definition = deepFreeze(JSON.parse(text) as DomainDefinition);
+    if (parsedDefinitions.size >= PARSED_DEFINITIONS_KEPT) parsedDefinitions.clear();
+    parsedDefinitions.set(text, definition);
+  }
+  return definition;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function toRecord(store: Store, row: Omit<VmRow, 'xml'> & { xml?: string }): VmRecord {
+  let xml = row.xml;
   return {
     uuid: row.uuid,
     name: row.name,
@@ -58,8 +88,19 @@ function toRecord(row: VmRow): VmRecord {
     failedReason: row.failed_reason,
     vcpus: row.vcpus,
     memoryMiB: row.memory_mib,
-    xml: row.xml,
-    definition: JSON.parse(row.definition) as DomainDefinition,
+    get xml() {
+      if (xml === undefined) {
+        const stored = store.db.prepare('SELECT xml FROM vms WHERE uuid = ?').pluck().get(row.uuid) as
+          string | undefined;
+        if (stored === undefined)
+          throw new CloudfedError('NOT_FOUND', `VM ${row.uuid} was removed meanwhile`);
+        xml = stored;
+      }
+      return xml;
+    },
+    get definition() {
+      return parseDefinition(row.definition);
+    },
     kind: row.kind as VmRecord['kind'],
     subtype: row.subtype,
     os: row.os,
@@ -161,8 +202,10 @@ export class EmbeddedVms implements VmsSource {
   }
 
   private vms(where: string, ...params: unknown[]): VmRecord[] {
-    const rows = this.store.db.prepare(`SELECT * FROM vms ${where}`).all(...params) as VmRow[];
-    return rows.map(toRecord);
+    const rows = this.store.db
+      .prepare(`SELECT ${RECORD_COLUMNS} FROM vms ${where}`)
+      .all(...params) as VmRow[];
+    return rows.map((row) => toRecord(this.store, row));
   }
 
   async listVms(): Promise<VmRecord[]> {
@@ -218,7 +261,7 @@ export class EmbeddedVms implements VmsSource {
          ) u JOIN vms v ON v.uuid = u.vm_uuid ORDER BY v.name`,
       )
       .all(keys(userIds), keys(userIds)) as (VmRow & { link_user: string })[];
-    return rows.map((row) => ({ userId: row.link_user, vm: toRecord(row) }));
+    return rows.map((row) => ({ userId: row.link_user, vm: toRecord(this.store, row) }));
   }
 
   async existingNodes(names: readonly string[]): Promise<string[]> {

@@ -151,24 +151,64 @@ export class VirtualMachine {
   @Field(() => Boolean, { description: 'Whether the VM runs (state START).' }) running!: boolean;
   @Field(() => Boolean, { description: 'Whether the VM was migrated and remembers a last node.' })
   migrated!: boolean;
-  @Field(() => String, { nullable: true, description: 'From `<description>`.' }) description!: string | null;
-  @Field(() => VmMemory) memory!: VmMemory;
+  @Field(() => String, { nullable: true, description: 'From `<description>`.' })
+  get description(): string | null {
+    return this.record.definition.description;
+  }
+  @Field(() => VmMemory)
+  get memory(): VmMemory {
+    return this.record.definition.memory;
+  }
   @Field(() => Int, { description: 'Memory in MiB.' }) memoryMiB!: number;
   @Field(() => Int) vcpus!: number;
-  @Field(() => String, { description: 'The `<vcpu>` text as written.' }) vcpuText!: string;
-  @Field(() => VmTopology, { nullable: true }) topology!: VmTopology | null;
-  @Field(() => String, { nullable: true, description: 'OS type (`hvm`).' }) osType!: string | null;
-  @Field(() => String, { nullable: true }) arch!: string | null;
-  @Field(() => String, { nullable: true, description: 'Machine type (`pc-i440fx-2.7`).' }) machine!:
-    string | null;
-  @Field(() => String, { nullable: true, description: 'The `<console type>` (`pty`).' }) consoleType!:
-    string | null;
-  @Field(() => String, { nullable: true, description: 'Emulator path.' }) emulator!: string | null;
-  @Field(() => [String], { description: 'Element names under `<features>`.' }) features!: string[];
-  @Field(() => [VmNic]) nics!: VmNic[];
-  @Field(() => [VmDisk]) disks!: VmDisk[];
-  @Field(() => [VmController]) controllers!: VmController[];
-  @Field(() => String, { description: 'The libvirt XML definition exactly as given.' }) xml!: string;
+  @Field(() => String, { description: 'The `<vcpu>` text as written.' })
+  get vcpuText(): string {
+    return this.record.definition.vcpuText;
+  }
+  @Field(() => VmTopology, { nullable: true })
+  get topology(): VmTopology | null {
+    return this.record.definition.topology;
+  }
+  @Field(() => String, { nullable: true, description: 'OS type (`hvm`).' })
+  get osType(): string | null {
+    return this.record.definition.osType;
+  }
+  @Field(() => String, { nullable: true })
+  get arch(): string | null {
+    return this.record.definition.arch;
+  }
+  @Field(() => String, { nullable: true, description: 'Machine type (`pc-i440fx-2.7`).' })
+  get machine(): string | null {
+    return this.record.definition.machine;
+  }
+  @Field(() => String, { nullable: true, description: 'The `<console type>` (`pty`).' })
+  get consoleType(): string | null {
+    return this.record.definition.consoleType;
+  }
+  @Field(() => String, { nullable: true, description: 'Emulator path.' })
+  get emulator(): string | null {
+    return this.record.definition.emulator;
+  }
+  @Field(() => [String], { description: 'Element names under `<features>`.' })
+  get features(): readonly string[] {
+    return this.record.definition.features;
+  }
+  @Field(() => [VmNic])
+  get nics(): readonly VmNic[] {
+    return this.record.definition.nics;
+  }
+  @Field(() => [VmDisk])
+  get disks(): readonly VmDisk[] {
+    return this.record.definition.disks;
+  }
+  @Field(() => [VmController])
+  get controllers(): readonly VmController[] {
+    return this.record.definition.controllers;
+  }
+  @Field(() => String, { description: 'The libvirt XML definition exactly as given.' })
+  get xml(): string {
+    return this.record.xml;
+  }
   @Field(() => VmType) type!: VmType;
   @Field(() => String, {
     nullable: true,
@@ -186,39 +226,29 @@ export class VirtualMachine {
   })
   matchedOn!: VmMatchField[];
 
+  /**
+   * The GraphQL view of a stored VM. Fields taken from the definition (and the XML) are read
+   * from the record when asked for: a 1,000-VM list then neither parses nor copies definitions
+   * nobody selected (the record's definition and XML are loaded lazily by the driver).
+   */
   static from(record: VmRecord, matchedOn: VmMatchField[] = []): VirtualMachine {
-    const d = record.definition;
-    return Object.assign(new VirtualMachine(), {
-      record,
-      id: record.uuid,
-      uuid: record.uuid,
-      name: record.name,
-      state: record.state as VmState,
-      stateName: record.state,
-      failedReason: record.failedReason,
-      running: record.state === 'start',
-      migrated: !!record.lastNode,
-      description: d.description,
-      memory: { ...d.memory },
-      memoryMiB: record.memoryMiB,
-      vcpus: record.vcpus,
-      vcpuText: d.vcpuText,
-      topology: d.topology ? { ...d.topology } : null,
-      osType: d.osType,
-      arch: d.arch,
-      machine: d.machine,
-      consoleType: d.consoleType,
-      emulator: d.emulator,
-      features: [...d.features],
-      nics: d.nics.map((nic) => ({ ...nic })),
-      disks: d.disks.map((disk) => ({ ...disk })),
-      controllers: d.controllers.map((controller) => ({ ...controller })),
-      xml: record.xml,
-      type: record.kind as VmType,
-      subtype: record.subtype,
-      os: record.os,
-      matchedOn,
-    });
+    const vm = new VirtualMachine();
+    vm.record = record;
+    vm.id = record.uuid;
+    vm.uuid = record.uuid;
+    vm.name = record.name;
+    vm.state = record.state as VmState;
+    vm.stateName = record.state;
+    vm.failedReason = record.failedReason;
+    vm.running = record.state === 'start';
+    vm.migrated = !!record.lastNode;
+    vm.memoryMiB = record.memoryMiB;
+    vm.vcpus = record.vcpus;
+    vm.type = record.kind as VmType;
+    vm.subtype = record.subtype;
+    vm.os = record.os;
+    vm.matchedOn = matchedOn;
+    return vm;
   }
 }
 
