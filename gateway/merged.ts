@@ -13,8 +13,12 @@ import {
   isObjectType,
   isScalarType,
   isUnionType,
+  Kind,
+  type FieldNode,
   type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
+  type SelectionSetNode,
 } from 'graphql';
 import { scoped, type RequestContext, type Subgraph } from '../src/subgraphs/kit/index.js';
 
@@ -27,6 +31,8 @@ interface FieldOwner {
 
 /** Which subgraph produced an object; decides whether a field can use it as its parent directly. */
 const origins = new WeakMap<object, string>();
+/** An entity loaded from another subgraph's form of the same object: subgraph name → that form. */
+const otherForms = new WeakMap<object, Map<string, object>>();
 const ENTITY_CACHE = Symbol('merged.entities');
 const BUILTIN_SCALARS = new Set(['String', 'Int', 'Float', 'Boolean', 'ID']);
 
@@ -62,21 +68,31 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
   const isEntity = (typeName: string) => entityTypes.has(typeName);
   const referenceOf = (subgraph: Subgraph, typeName: string) => subgraph.references[typeName];
 
-  /** The parent as `owner` knows it: itself when `owner` produced it, else loaded by key. */
+  /**
+   * The parent as `owner` knows it: itself when `owner` produced it (or it was loaded from that
+   * form), a key stub when `owner` only extends the type (its resolvers see what `_entities`
+   * would give them in split mode), else the entity loaded by `owner`'s reference resolver.
+   */
   function parentFor(
     owner: Subgraph,
     typeName: string,
     parent: Record<string, unknown>,
     context: RequestContext,
-  ) {
+  ): unknown {
     if (origins.get(parent) === owner.name) return parent;
+    const known = otherForms.get(parent)?.get(owner.name);
+    if (known) return known;
+    const reference = referenceOf(owner, typeName);
+    if (!reference) {
+      const stub = { __typename: typeName, id: parent.id };
+      origins.set(stub, owner.name);
+      return stub;
+    }
     const cache = scoped(context, ENTITY_CACHE, () => new Map<string, Promise<unknown>>());
     const key = `${owner.name}\u0000${typeName}\u0000${String(parent.id)}`;
     let pending = cache.get(key);
     if (!pending) {
-      const representation = { __typename: typeName, id: parent.id };
-      const reference = referenceOf(owner, typeName);
-      pending = Promise.resolve(reference ? reference(representation, context) : { ...representation }).then(
+      pending = Promise.resolve(reference({ __typename: typeName, id: parent.id }, context)).then(
         (entity) => {
           if (entity && typeof entity === 'object') origins.set(entity, owner.name);
           return entity;
@@ -87,12 +103,92 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
     return pending;
   }
 
+  /** For each selection of an entity-returning field: the subgraph to load its objects from at once. */
+  const loadTargets = new WeakMap<FieldNode, Subgraph | null>();
+
+  /**
+   * The subgraph (with a reference resolver) owning most of the selected fields that the
+   * producing subgraph cannot serve; null when the producer serves them all (or stubs do).
+   */
+  function loadTargetOf(typeName: string, producer: string, info: GraphQLResolveInfo): Subgraph | null {
+    const fieldNode = info.fieldNodes[0]!;
+    const cached = loadTargets.get(fieldNode);
+    if (cached !== undefined) return cached;
+    const fieldOwners = owners.get(typeName);
+    const votes = new Map<Subgraph, number>();
+    const visit = (selectionSet: SelectionSetNode | undefined) => {
+      for (const selection of selectionSet?.selections ?? []) {
+        if (selection.kind === Kind.FIELD) {
+          const candidates = fieldOwners?.get(selection.name.value);
+          if (!candidates || candidates.some((candidate) => candidate.subgraph.name === producer)) continue;
+          const owner = candidates[0]!.subgraph;
+          if (referenceOf(owner, typeName)) votes.set(owner, (votes.get(owner) ?? 0) + 1);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          const condition = selection.typeCondition?.name.value;
+          if (!condition || condition === typeName) visit(selection.selectionSet);
+        } else {
+          const fragment = info.fragments[selection.name.value];
+          if (fragment && fragment.typeCondition.name.value === typeName) visit(fragment.selectionSet);
+        }
+      }
+    };
+    for (const node of info.fieldNodes) visit(node.selectionSet);
+    let best: Subgraph | null = null;
+    for (const [subgraph, count] of votes) if (!best || count > votes.get(best)!) best = subgraph;
+    loadTargets.set(fieldNode, best);
+    return best;
+  }
+
+  /**
+   * An entity-returning field's value, marked with its producer and — when most selected fields
+   * belong to another subgraph — already loaded as that subgraph's entity (one batched load per
+   * object instead of one wait per selected field). Where that subgraph has no such entity, the
+   * producer's object stays and each field finds its parent as before.
+   */
+  function entityResult(
+    producer: string,
+    typeName: string,
+    value: unknown,
+    info: GraphQLResolveInfo,
+    context: RequestContext,
+  ): unknown {
+    const marked = markResult(producer, value);
+    const target = isObjectType(getNamedType(info.returnType))
+      ? loadTargetOf(typeName, producer, info)
+      : null;
+    if (!target) return marked;
+    const load = (item: unknown): unknown => {
+      if (item === null || typeof item !== 'object') return item;
+      let entity: unknown;
+      try {
+        entity = parentFor(target, typeName, item as Record<string, unknown>, context);
+      } catch {
+        return item; // the failure surfaces where a field of `target` asks for the entity itself
+      }
+      if (!isThenable(entity)) return entity ?? item;
+      return entity.then(
+        (loaded) => {
+          if (!loaded || typeof loaded !== 'object') return item;
+          let forms = otherForms.get(loaded);
+          if (!forms) otherForms.set(loaded, (forms = new Map()));
+          forms.set(producer, item);
+          return loaded;
+        },
+        // A refused or failed load must fail only the fields that need it, at their own paths.
+        () => item,
+      );
+    };
+    const loadAll = (resolved: unknown) =>
+      Array.isArray(resolved) ? Promise.all(resolved.map(load)) : load(resolved);
+    return isThenable(marked) ? marked.then(loadAll) : loadAll(marked);
+  }
+
   function markResult(owner: string, value: unknown): unknown {
     if (value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) {
       for (const item of value) markResult(owner, item);
-    } else if (typeof (value as PromiseLike<unknown>).then === 'function') {
-      return (value as Promise<unknown>).then((resolved) => markResult(owner, resolved));
+    } else if (isThenable(value)) {
+      return value.then((resolved) => markResult(owner, resolved));
     } else {
       origins.set(value, owner);
     }
@@ -112,14 +208,21 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
       const candidates = fieldOwners.get(field.name);
       if (!candidates?.length) throw new Error(`No subgraph resolves ${apiType.name}.${field.name}`);
       if (entity && field.name === 'id') continue; // the key: every form of the object has it
-      const returnsEntity = isEntity(getNamedType(field.type).name);
+      const returnedType = getNamedType(field.type).name;
+      const returnsEntity = isEntity(returnedType);
       const [first] = candidates;
       const single = candidates.length === 1;
       if (!entity) {
         if (!returnsEntity && first!.resolve === defaultFieldResolver) continue;
         typeResolvers[field.name] = returnsEntity
           ? (parent, args, context, info) =>
-              markResult(first!.subgraph.name, first!.resolve(parent, args, context, info))
+              entityResult(
+                first!.subgraph.name,
+                returnedType,
+                first!.resolve(parent, args, context, info),
+                info,
+                context,
+              )
           : first!.resolve;
         continue;
       }
@@ -133,13 +236,21 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
         const run = (resolvedParent: unknown) => {
           if (resolvedParent === null || resolvedParent === undefined) return null;
           const result = owner.resolve(resolvedParent, args, context, info);
-          return returnsEntity ? markResult(owner.subgraph.name, result) : result;
+          return returnsEntity
+            ? entityResult(owner.subgraph.name, returnedType, result, info, context)
+            : result;
         };
-        return ready === object ? run(ready) : (ready as Promise<unknown>).then(run);
+        return isThenable(ready) ? ready.then(run) : run(ready);
       };
     }
     resolvers[apiType.name] = typeResolvers;
   }
 
   return makeExecutableSchema({ typeDefs: apiSdl, resolvers: resolvers as never });
+}
+
+function isThenable(value: unknown): value is Promise<unknown> {
+  return (
+    value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }
