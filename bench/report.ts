@@ -1,0 +1,115 @@
+/**
+ * The results: an aligned plain-text table for the terminal and the same as Markdown, with each
+ * row's throughput relative to the direct baseline and the two comparison lines per query.
+ */
+import type { Measurement } from './load.js';
+
+export type TargetId = 'single' | 'split' | 'hive' | 'direct';
+
+export const TARGET_LABELS: Record<TargetId, string> = {
+  single: 'single-process (cloudfed serve)',
+  split: 'split, our gateway',
+  hive: 'split, Hive Gateway (router-runtime)',
+  direct: 'direct: vms subgraph alone',
+};
+
+export interface Row {
+  query: string;
+  target: TargetId;
+  measurement: Measurement;
+}
+
+const HEADER = ['query', 'target', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs direct'];
+/** Right-aligned columns (numbers). */
+const NUMERIC = [false, false, true, true, true, true];
+
+export function tableLines(rows: readonly Row[], labels: Record<TargetId, string>): string[][] {
+  const direct = new Map(
+    rows.filter((row) => row.target === 'direct').map((row) => [row.query, row.measurement]),
+  );
+  return rows.map((row) => {
+    const base = direct.get(row.query);
+    const m = row.measurement;
+    return [
+      row.query,
+      labels[row.target] + (m.failures ? ` (${m.failures} failed!)` : ''),
+      m.rps.toFixed(1),
+      m.p50.toFixed(1),
+      m.p99.toFixed(1),
+      base && base.rps > 0 ? `${(m.rps / base.rps).toFixed(2)}×` : '–',
+    ];
+  });
+}
+
+/** Per query: is single-process at least twice as fast as every gateway, and ours ahead of Hive's? */
+export function verdicts(rows: readonly Row[]): { query: string; lines: string[] }[] {
+  const queries = [...new Set(rows.map((row) => row.query))];
+  return queries.map((query) => {
+    const rps = (target: TargetId) =>
+      rows.find((row) => row.query === query && row.target === target)?.measurement.rps;
+    const single = rps('single');
+    const split = rps('split');
+    const hive = rps('hive');
+    const gateways = [split, hive].filter((value): value is number => value !== undefined);
+    const answer = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'yes' : 'no');
+    return {
+      query,
+      lines: [
+        `single-process ≥ 2× every gateway row: ${answer(
+          single === undefined || gateways.length === 0
+            ? undefined
+            : gateways.every((value) => single >= 2 * value),
+        )}`,
+        `our split gateway ahead of Hive Gateway: ${answer(split === undefined || hive === undefined ? undefined : split > hive)}`,
+      ],
+    };
+  });
+}
+
+export function renderText(rows: readonly Row[], labels: Record<TargetId, string>): string {
+  const body = tableLines(rows, labels);
+  const widths = HEADER.map((head, column) =>
+    Math.max(head.length, ...body.map((cells) => cells[column]!.length)),
+  );
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, column) =>
+        NUMERIC[column] ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+      )
+      .join('  ');
+  const out = [format(HEADER), widths.map((width) => '-'.repeat(width)).join('  ')];
+  let previous: string | undefined;
+  body.forEach((cells) => {
+    if (previous !== undefined && cells[0] !== previous) out.push('');
+    previous = cells[0];
+    out.push(format(cells));
+  });
+  out.push('');
+  for (const { query, lines } of verdicts(rows)) for (const line of lines) out.push(`${query}: ${line}`);
+  return out.map((line) => line.trimEnd()).join('\n');
+}
+
+export function renderMarkdown(
+  rows: readonly Row[],
+  labels: Record<TargetId, string>,
+  context: { title: string; notes: string[] },
+): string {
+  const escape = (cell: string) => cell.replace(/\|/g, '\\|');
+  const body = tableLines(rows, labels);
+  const out = [
+    `# ${context.title}`,
+    '',
+    ...context.notes.map((note) => `- ${note}`),
+    '',
+    `| ${HEADER.join(' | ')} |`,
+    `| ${NUMERIC.map((numeric) => (numeric ? '---:' : '---')).join(' | ')} |`,
+    ...body.map((cells) => `| ${cells.map(escape).join(' | ')} |`),
+    '',
+  ];
+  for (const { query, lines } of verdicts(rows)) {
+    out.push(`**${escape(query)}**`, '', ...lines.map((line) => `- ${line}`), '');
+  }
+  return out.join('\n');
+}
+
+export type { Measurement };
