@@ -22,6 +22,8 @@ export interface Measurement {
   p99: number;
   /** Connection errors, timeouts and non-2xx answers during the measured time. */
   failures: number;
+  /** CPU milliseconds the target's processes spend per request, one request at a time (NaN when not sampled). */
+  cpuMsPerRequest: number;
 }
 
 export async function measure(
@@ -30,6 +32,8 @@ export async function measure(
   variants: readonly Variables[],
   headers: () => Record<string, string>,
   options: LoadOptions,
+  /** CPU seconds used so far by every process serving the target. */
+  cpuSeconds?: () => number,
 ): Promise<Measurement> {
   const bodies = variants.map((variables) => JSON.stringify({ query: text, variables }));
   let next = 0;
@@ -56,7 +60,39 @@ export async function measure(
     p50: result.latency.p50,
     p99: result.latency.p99,
     failures: result.errors + result.non2xx,
+    cpuMsPerRequest: cpuSeconds
+      ? await cpuPerRequest(url, bodies, headers, result.requests.total, cpuSeconds)
+      : NaN,
   };
+}
+
+/**
+ * CPU milliseconds per request, from requests sent one at a time so that every request counted
+ * has finished and no unfinished one is counted (a timed run ends with requests in flight, whose
+ * work would be charged to the finished ones).
+ */
+async function cpuPerRequest(
+  url: string,
+  bodies: readonly string[],
+  headers: () => Record<string, string>,
+  measuredRequests: number,
+  cpuSeconds: () => number,
+): Promise<number> {
+  const amount = Math.min(100, Math.max(10, Math.round(measuredRequests / 4)));
+  let next = 0;
+  const before = cpuSeconds();
+  const result = await autocannon({
+    url,
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers() },
+    requests: [
+      { method: 'POST', setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }) },
+    ],
+    connections: 1,
+    amount,
+    timeout: 60,
+  });
+  const used = cpuSeconds() - before;
+  return result.requests.total > 0 ? (used * 1000) / result.requests.total : NaN;
 }
 
 /** One request, for checking an answer before and after measuring it. */

@@ -3,7 +3,8 @@
  * (port 0; the URL is read from the line it prints when listening) and is killed at the end, on
  * an error and on SIGINT/SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface Server {
@@ -151,4 +152,21 @@ export function stopOnSignals(cleanup: () => Promise<void>): void {
 
 function indent(lines: readonly string[]): string {
   return lines.map((line) => `    | ${line}`).join('\n');
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/**
+ * CPU seconds (user + system) the given servers have used so far, from /proc/<pid>/stat. Unlike
+ * requests/s, CPU time per request hardly changes when other work shares the cores.
+ */
+export function cpuSeconds(servers: readonly Server[]): number {
+  let ticks = 0;
+  for (const server of servers) {
+    const stat = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / CLOCK_TICKS;
 }

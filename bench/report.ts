@@ -19,9 +19,18 @@ export interface Row {
   measurement: Measurement;
 }
 
-const HEADER = ['query', 'target', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs direct'];
+const HEADER = [
+  'query',
+  'target',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'req/s vs direct',
+  'CPU ms/req',
+  'CPU vs direct',
+];
 /** Right-aligned columns (numbers). */
-const NUMERIC = [false, false, true, true, true, true];
+const NUMERIC = [false, false, true, true, true, true, true, true];
 
 export function tableLines(rows: readonly Row[], labels: Record<TargetId, string>): string[][] {
   const direct = new Map(
@@ -37,31 +46,54 @@ export function tableLines(rows: readonly Row[], labels: Record<TargetId, string
       m.p50.toFixed(1),
       m.p99.toFixed(1),
       base && base.rps > 0 ? `${(m.rps / base.rps).toFixed(2)}×` : '–',
+      Number.isFinite(m.cpuMsPerRequest) ? m.cpuMsPerRequest.toFixed(1) : '–',
+      base && Number.isFinite(base.cpuMsPerRequest) && Number.isFinite(m.cpuMsPerRequest)
+        ? `${(m.cpuMsPerRequest / base.cpuMsPerRequest).toFixed(2)}×`
+        : '–',
     ];
   });
 }
 
-/** Per query: is single-process at least twice as fast as every gateway, and ours ahead of Hive's? */
+/**
+ * Per query, by throughput and by CPU cost (the capacity a target has when it is the only work on
+ * the machine): is single-process at least twice as efficient as every gateway, and ours ahead of
+ * Hive's?
+ */
 export function verdicts(rows: readonly Row[]): { query: string; lines: string[] }[] {
   const queries = [...new Set(rows.map((row) => row.query))];
   return queries.map((query) => {
-    const rps = (target: TargetId) =>
-      rows.find((row) => row.query === query && row.target === target)?.measurement.rps;
-    const single = rps('single');
-    const split = rps('split');
-    const hive = rps('hive');
-    const gateways = [split, hive].filter((value): value is number => value !== undefined);
+    const of = (target: TargetId) =>
+      rows.find((row) => row.query === query && row.target === target)?.measurement;
     const answer = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'yes' : 'no');
+    // Both figures as "more is better": requests per second, and requests per CPU second.
+    const figures = [
+      { name: 'req/s', value: (m: Measurement | undefined) => m?.rps },
+      {
+        name: 'requests per CPU second',
+        value: (m: Measurement | undefined) =>
+          m && Number.isFinite(m.cpuMsPerRequest) && m.cpuMsPerRequest > 0
+            ? 1000 / m.cpuMsPerRequest
+            : undefined,
+      },
+    ];
     return {
       query,
-      lines: [
-        `single-process ≥ 2× every gateway row: ${answer(
-          single === undefined || gateways.length === 0
-            ? undefined
-            : gateways.every((value) => single >= 2 * value),
-        )}`,
-        `our split gateway ahead of Hive Gateway: ${answer(split === undefined || hive === undefined ? undefined : split > hive)}`,
-      ],
+      lines: figures.flatMap(({ name, value }) => {
+        const single = value(of('single'));
+        const split = value(of('split'));
+        const hive = value(of('hive'));
+        const gateways = [split, hive].filter((figure): figure is number => figure !== undefined);
+        return [
+          `single-process ≥ 2× every gateway row (${name}): ${answer(
+            single === undefined || gateways.length === 0
+              ? undefined
+              : gateways.every((figure) => single >= 2 * figure),
+          )}`,
+          `our split gateway ahead of Hive Gateway (${name}): ${answer(
+            split === undefined || hive === undefined ? undefined : split > hive,
+          )}`,
+        ];
+      }),
     };
   });
 }
