@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type {
+  GroupIdRecord,
   ApiClientRecord,
   ComponentFields,
   ComponentRecord,
@@ -445,6 +446,13 @@ export class EmbeddedUsers implements UsersSource {
       )
       .all(json(ids)) as { id: string; password_hash: string }[];
     return rows.map((row) => ({ userId: row.id, hash: row.password_hash }));
+  }
+
+  async groupIds(names: readonly string[]): Promise<GroupIdRecord[]> {
+    if (names.length === 0) return [];
+    return this.db
+      .prepare('SELECT name, id FROM group_ids WHERE name IN (SELECT value FROM json_each(?))')
+      .all(json(names)) as GroupIdRecord[];
   }
 
   // Tokens
