@@ -56,9 +56,8 @@ export function createSmtpFeedbackNotifier(settings: SmtpRelaySettings): SmtpFee
   return {
     async notify(feedback, user) {
       const info = await transport.sendMail(feedbackMail(settings, feedback, user));
-      if (info.rejected.length > 0 && info.accepted.length === 0) {
-        throw new Error('The relay refused every recipient');
-      }
+      // nodemailer throws when the relay refuses everything; a partial refusal still delivered.
+      if ((info.accepted ?? []).length === 0) throw new Error('The relay accepted no recipient');
     },
     close: () => transport.close(),
   };
