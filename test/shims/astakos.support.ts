@@ -97,11 +97,8 @@ export function raw(
 ): Promise<RawReply> {
   const url = new URL(base);
   const headers: Record<string, string> = { host: 'cloud.example.org', ...(options.headers ?? {}) };
-  if (
-    options.body !== undefined &&
-    !options.chunked &&
-    !Object.keys(headers).some((h) => /^content-length$/i.test(h))
-  )
+  if (options.chunked) headers['transfer-encoding'] = 'chunked';
+  else if (options.body !== undefined && !Object.keys(headers).some((h) => /^content-length$/i.test(h)))
     headers['content-length'] = String(Buffer.byteLength(options.body));
   return new Promise((resolve, reject) => {
     const req = httpRequest(
