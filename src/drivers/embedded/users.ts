@@ -603,6 +603,21 @@ export class EmbeddedUsers implements UsersSource {
     );
   }
 
+  async revokeComponentToken(name: string): Promise<'revoked' | 'not-found' | 'no-token'> {
+    return this.store.transaction(() => {
+      const row = this.db.prepare('SELECT token_hash FROM components WHERE name = ?').get(name) as
+        { token_hash: string | null } | undefined;
+      if (!row) return 'not-found';
+      if (row.token_hash === null) return 'no-token';
+      this.db
+        .prepare(
+          'UPDATE components SET token_hash = NULL, token_created_at = NULL, token_expires_at = NULL WHERE name = ?',
+        )
+        .run(name);
+      return 'revoked';
+    });
+  }
+
   async removeComponent(name: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM components WHERE name = ?').run(name).changes > 0;
   }

@@ -205,6 +205,8 @@ export interface UsersSource {
   ): Promise<'updated' | 'not-found' | 'service-exists'>;
   /** Replaces a component's token; false for an unknown component. */
   setComponentToken(name: string, token: TokenHashRecord): Promise<boolean>;
+  /** Removes a component's token (its calls then fail); `no-token` when it had none. */
+  revokeComponentToken(name: string): Promise<'revoked' | 'not-found' | 'no-token'>;
   /** Removes a component and its services; false when unknown. */
   removeComponent(name: string): Promise<boolean>;
   /** Every service, in registration order. */

@@ -13,6 +13,8 @@ INSERT INTO group_ids (name)
 
 CREATE TRIGGER user_groups_number AFTER INSERT ON user_groups
 BEGIN
-  INSERT OR IGNORE INTO group_ids (name) VALUES (NEW.group_name);
+  -- Not INSERT OR IGNORE: an ignored insert still uses up an AUTOINCREMENT number.
+  INSERT INTO group_ids (name)
+    SELECT NEW.group_name WHERE NOT EXISTS (SELECT 1 FROM group_ids WHERE name = NEW.group_name);
 END;
 `;
