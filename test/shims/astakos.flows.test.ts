@@ -263,3 +263,76 @@ describe('Astakos shim: client flows', () => {
     assert.ok(!escaped.body.includes('<script>'));
   });
 });
+
+describe('Astakos shim: mounting', () => {
+  test('an empty base path: the API at the root, the server’s own paths untouched', async () => {
+    const server = await startTestServer({
+      demo: false,
+      importText: ASTAKOS_DATA,
+      config: {
+        shims: { astakos: { basePath: '', cookieName: 'astakos_cookie', cookieDomain: 'example.org' } },
+      },
+    });
+    try {
+      const ok = await raw(server.url, 'GET', '/account/v1.0/authenticate', {
+        headers: { 'X-Auth-Token': T1 },
+      });
+      assert.equal(ok.status, 200);
+      assert.equal(JSON.parse(ok.body).uuid, U1);
+      const menu = await raw(server.url, 'GET', '/ui/get_menu');
+      assert.equal(menu.body, '[{"url": "http://cloud.example.org/ui/", "name": "Sign in"}]');
+      const signedIn = await raw(server.url, 'GET', '/ui/get_menu', {
+        headers: { Cookie: `astakos_cookie=${U1}%7C${encodeURIComponent(T1)}; _pithos2_a=ignored` },
+      });
+      assert.equal(JSON.parse(signedIn.body)[0].name, 'user@example.com');
+      const invalid = await raw(server.url, 'GET', '/ui/get_menu', {
+        headers: { Cookie: 'astakos_cookie=x%7Cy' },
+      });
+      assert.equal(invalid.status, 302);
+      assert.equal(invalid.headers.location, 'http://cloud.example.org/ui/get_menu');
+      assert.deepEqual(invalid.headers['set-cookie'], [
+        'astakos_cookie=; Domain=example.org; expires=Thu, 01-Jan-1970 00:00:00 GMT; Max-Age=0; Path=/',
+      ]);
+      const unknown = await raw(server.url, 'GET', '/identity/v2.0/nothing');
+      assert.equal(unknown.body, fault('badRequest', 400, 'API endpoint not found'));
+      const alias = await raw(server.url, 'POST', '/service/api/user_catalogs', {
+        headers: { 'X-Auth-Token': C1 },
+        body: '{}',
+      });
+      assert.equal(alias.status, 200);
+      const health = await raw(server.url, 'GET', '/healthz');
+      assert.equal(health.body, '{"status":"ok"}');
+      const graphql = await server.graphql('{ viewer { id } }');
+      assert.equal(graphql.status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('another base path, and a disabled shim', async () => {
+    const moved = await startTestServer({
+      demo: false,
+      importText: ASTAKOS_DATA,
+      config: { shims: { astakos: { basePath: '/identity-service' } } },
+    });
+    try {
+      const services = await raw(moved.url, 'GET', '/identity-service/ui/get_services');
+      assert.equal(services.status, 200);
+      const base = await raw(moved.url, 'GET', '/identity-service');
+      assert.equal(base.headers.location, 'http://cloud.example.org/identity-service/ui/');
+      const old = await raw(moved.url, 'GET', '/astakos/ui/get_services');
+      assert.equal(old.status, 404);
+      assert.notEqual(old.headers['content-type'], 'application/json; charset=UTF-8');
+    } finally {
+      await moved.close();
+    }
+    const off = await startTestServer({ demo: false, config: { shims: { astakos: { enabled: false } } } });
+    try {
+      const reply = await raw(off.url, 'GET', '/astakos/ui/get_services');
+      assert.equal(reply.status, 404);
+      assert.ok(!reply.body.includes('itemNotFound'));
+    } finally {
+      await off.close();
+    }
+  });
+});
