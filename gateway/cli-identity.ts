@@ -266,9 +266,7 @@ async function tokens(
 ): Promise<number> {
   const component = values.component;
   if (component !== undefined ? args.length !== 0 : args.length !== 1) {
-    throw new IdentityUsageError(
-      `token ${action ?? ''} takes one USER or --component NAME`.replace('  ', ' '),
-    );
+    throw new IdentityUsageError(`token ${action ?? 'issue|revoke'} takes one USER or --component NAME`);
   }
   const lifetime = values.lifetime !== undefined ? positiveInteger(values.lifetime, '--lifetime') : null;
   switch (action) {
