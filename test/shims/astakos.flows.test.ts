@@ -336,3 +336,50 @@ describe('Astakos shim: mounting', () => {
     }
   });
 });
+
+describe('Astakos shim: unexpected failures', () => {
+  test('a failing store gives the 500 fault, never a stack or internal text', async () => {
+    const server = await startTestServer({
+      demo: false,
+      importText: ASTAKOS_DATA,
+      wrapSources: (sources) => {
+        const broken = new Proxy(sources.users.users, {
+          get(target, property, receiver) {
+            if (
+              property === 'userByTokenHash' ||
+              property === 'listComponents' ||
+              property === 'listServices'
+            )
+              return () => Promise.reject(new Error('disk on fire at /var/lib/secret'));
+            return Reflect.get(target, property, receiver);
+          },
+        });
+        return { ...sources, users: { ...sources.users, users: broken } };
+      },
+    });
+    try {
+      const api = await raw(server.url, 'GET', '/astakos/account/v1.0/authenticate', {
+        headers: { 'X-Auth-Token': T1 },
+      });
+      assert.equal(api.status, 500);
+      assert.equal(api.headers['content-type'], 'application/json; charset=UTF-8');
+      assert.equal(api.headers.vary, 'X-Auth-Token');
+      assert.equal(api.body, fault('internalServerError', 500, 'Unexpected error'));
+      const xml = await raw(server.url, 'POST', '/astakos/identity/v2.0/tokens?format=xml', {
+        headers: { 'Content-Length': '0' },
+      });
+      assert.equal(xml.status, 500);
+      assert.ok(xml.body.includes('<message>Unexpected error</message>'));
+      const cloudbar = await raw(server.url, 'GET', '/astakos/ui/get_services?callback=cb');
+      assert.equal(cloudbar.status, 500);
+      assert.equal(cloudbar.headers['content-type'], 'application/json');
+      assert.equal(cloudbar.body, fault('internalServerError', 500, 'Unexpected error'));
+      for (const reply of [api, xml, cloudbar]) assert.ok(!reply.body.includes('fire'));
+      // The detail is in the log for the operator, without the token.
+      assert.ok(server.logLines.some((line) => line.includes('disk on fire')));
+      assert.ok(!server.logLines.some((line) => line.includes(T1)));
+    } finally {
+      await server.close();
+    }
+  });
+});
