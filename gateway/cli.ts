@@ -12,6 +12,7 @@ import { breakingChanges, composeGraph, GENERATED_HEADER } from '../src/compose/
 import { openBackends, type Backends } from '../src/drivers/index.js';
 import { buildSubgraphs, inertSources, isSubgraphName, SUBGRAPH_NAMES } from '../src/subgraphs/index.js';
 import { buildCloudfed, buildSplitGateway, buildSubgraphServer, type Cloudfed } from './index.js';
+import { identityCommand } from './cli-identity.js';
 import { createLogger } from './log.js';
 import { prepareStore } from './setup.js';
 
@@ -24,6 +25,8 @@ Usage:
   cloudfed gateway --subgraph NAME=URL ... [--port N]         a gateway over remote subgraphs
   cloudfed import FILE [--config FILE]                        load a datacenter description (YAML/JSON)
   cloudfed compose [--check] [--out DIR]                      regenerate schema/*.graphql (--check: fail on drift)
+  cloudfed users add|list|disable ...                         manage users (cloudfed users --help)
+  cloudfed token issue|revoke ...                             user and component tokens (cloudfed token --help)
 
 Environment: CLOUDFED_CONFIG, CLOUDFED_PORT, CLOUDFED_HOST, CLOUDFED_DB, CLOUDFED_DEMO, CLOUDFED_ADMIN_TOKEN.
 `;
@@ -41,6 +44,7 @@ export function packageRoot(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
+  if (command === 'users' || command === 'token') return identityCommand(command, rest, packageRoot());
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

@@ -5,6 +5,7 @@
 import type { Config } from '../config/index.js';
 import type { CloudSources } from '../subgraphs/index.js';
 import { openEmbedded, type EmbeddedBackend } from './embedded/index.js';
+import { createSmtpFeedbackNotifier } from './smtp/index.js';
 
 export interface Backends {
   sources: CloudSources;
@@ -25,11 +26,20 @@ export function openBackends(config: Config): Backends {
   });
   const embedded = usesEmbedded ? openEmbedded(config.store.path) : undefined;
   if (!embedded) throw new Error('No driver is configured');
+  // Astakos feedback goes out through the configured mail relay (stored either way).
+  const smtp = config.shims.astakos.feedback.smtp;
+  const mailer = smtp ? createSmtpFeedbackNotifier(smtp) : undefined;
+  const sources = mailer
+    ? { ...embedded.sources, users: { ...embedded.sources.users, feedbackNotifier: mailer } }
+    : embedded.sources;
   return {
-    sources: embedded.sources,
+    sources,
     embedded,
     ready: async () => embedded.ready(),
-    close: () => embedded.close(),
+    close: () => {
+      mailer?.close();
+      embedded.close();
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type {
+  GroupIdRecord,
   ApiClientRecord,
   ComponentFields,
   ComponentRecord,
@@ -447,6 +448,13 @@ export class EmbeddedUsers implements UsersSource {
     return rows.map((row) => ({ userId: row.id, hash: row.password_hash }));
   }
 
+  async groupIds(names: readonly string[]): Promise<GroupIdRecord[]> {
+    if (names.length === 0) return [];
+    return this.db
+      .prepare('SELECT name, id FROM group_ids WHERE name IN (SELECT value FROM json_each(?))')
+      .all(json(names)) as GroupIdRecord[];
+  }
+
   // Tokens
 
   async getTokens(userIds: readonly string[]): Promise<UserTokenRecord[]> {
@@ -593,6 +601,21 @@ export class EmbeddedUsers implements UsersSource {
         )
         .run(token.hash, token.createdAt.getTime(), token.expiresAt.getTime(), name).changes > 0
     );
+  }
+
+  async revokeComponentToken(name: string): Promise<'revoked' | 'not-found' | 'no-token'> {
+    return this.store.transaction(() => {
+      const row = this.db.prepare('SELECT token_hash FROM components WHERE name = ?').get(name) as
+        { token_hash: string | null } | undefined;
+      if (!row) return 'not-found';
+      if (row.token_hash === null) return 'no-token';
+      this.db
+        .prepare(
+          'UPDATE components SET token_hash = NULL, token_created_at = NULL, token_expires_at = NULL WHERE name = ?',
+        )
+        .run(name);
+      return 'revoked';
+    });
   }
 
   async removeComponent(name: string): Promise<boolean> {

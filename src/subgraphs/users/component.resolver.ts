@@ -204,6 +204,19 @@ export class UserComponentResolver {
     });
   }
 
+  @Mutation(() => UserComponent, {
+    description:
+      'Revokes a component’s token (administrators): the component’s calls are then refused until a token is renewed. NOT_FOUND COMPONENT_NOT_FOUND or TOKEN_NOT_FOUND.',
+  })
+  async revokeComponentToken(@Ctx() context: RequestContext, @Arg('name', () => ID) name: string) {
+    requirePrivileged(context);
+    const outcome = await this.source.revokeComponentToken(name);
+    if (outcome === 'not-found') throw componentNotFound(name);
+    if (outcome === 'no-token')
+      throw notFound(`Component ${name} has no token`, { reason: 'TOKEN_NOT_FOUND', name });
+    return UserComponent.from(await this.fresh(name));
+  }
+
   @Mutation(() => Boolean, {
     description: 'Removes a component and its services (administrators). NOT_FOUND COMPONENT_NOT_FOUND.',
   })

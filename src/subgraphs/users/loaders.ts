@@ -21,6 +21,10 @@ function createLoaders(source: UsersSource) {
       (names: readonly string[]) => source.getComponents(names),
       (component) => component.name,
     ),
+    groupIdByName: nullableLoader(
+      (names: readonly string[]) => source.groupIds(names),
+      (group) => group.name,
+    ),
     servicesOfComponent: groupLoader(
       (names: readonly string[]) => source.servicesOfComponents(names),
       (service) => service.component,

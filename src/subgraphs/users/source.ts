@@ -126,6 +126,12 @@ export interface FeedbackRecord {
   createdAt: Date;
 }
 
+/** A group name with its numeric id (Astakos shows groups as Keystone roles with an id). */
+export interface GroupIdRecord {
+  name: string;
+  id: number;
+}
+
 export interface PasswordHashRecord {
   userId: string;
   hash: string;
@@ -165,6 +171,8 @@ export interface UsersSource {
   setPasswordHash(id: string, hash: string | null): Promise<boolean>;
   /** The password hashes of these users (users without a password are left out). */
   passwordHashes(ids: readonly string[]): Promise<PasswordHashRecord[]>;
+  /** The numeric ids of these groups (stable per name; groups no user was ever in are left out). */
+  groupIds(names: readonly string[]): Promise<GroupIdRecord[]>;
 
   // User tokens (one current token per user)
   /** The current tokens of these users. */
@@ -197,6 +205,8 @@ export interface UsersSource {
   ): Promise<'updated' | 'not-found' | 'service-exists'>;
   /** Replaces a component's token; false for an unknown component. */
   setComponentToken(name: string, token: TokenHashRecord): Promise<boolean>;
+  /** Removes a component's token (its calls then fail); `no-token` when it had none. */
+  revokeComponentToken(name: string): Promise<'revoked' | 'not-found' | 'no-token'>;
   /** Removes a component and its services; false when unknown. */
   removeComponent(name: string): Promise<boolean>;
   /** Every service, in registration order. */

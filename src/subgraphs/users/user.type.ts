@@ -78,6 +78,15 @@ export class UserToken {
   }
 }
 
+@ObjectType({
+  description: 'A group of a user as a Keystone role (Astakos tokens call): its stable numeric id and name.',
+})
+export class UserRole {
+  @Field(() => Int, { description: 'The group’s numeric id, the same for every user of the group.' })
+  id!: number;
+  @Field(() => String, { description: 'The group name.' }) name!: string;
+}
+
 @ObjectType({ description: 'A person known to the cloud (Astakos user, FOSS-Cloud user).' })
 @Directive('@key(fields: "id")')
 export class User {
