@@ -5,6 +5,7 @@
 import type { Config } from '../config/index.js';
 import type { CloudSources } from '../subgraphs/index.js';
 import { openEmbedded, type EmbeddedBackend } from './embedded/index.js';
+import { createVaultClient, luksVolumes } from './luks/index.js';
 
 export interface Backends {
   sources: CloudSources;
@@ -23,10 +24,29 @@ export function openBackends(config: Config): Backends {
         return true;
     }
   });
-  const embedded = usesEmbedded ? openEmbedded(config.store.path) : undefined;
+  const vault = config.drivers.volumes.vault;
+  const passphrases = createVaultClient({
+    caFile: vault.caFile,
+    tlsVerify: vault.tlsVerify,
+    timeoutMs: vault.timeoutMs,
+  });
+  const embedded = usesEmbedded ? openEmbedded(config.store.path, { volumes: { passphrases } }) : undefined;
   if (!embedded) throw new Error('No driver is configured');
+  // Encrypted volumes: their list stays in the store; state and open go to luksctl when configured.
+  const encrypted = config.drivers.volumes.encrypted;
+  let sources = embedded.sources;
+  switch (encrypted?.driver) {
+    case undefined:
+      break;
+    case 'luks':
+      sources = {
+        ...sources,
+        volumes: { volumes: luksVolumes(sources.volumes.volumes, { ...encrypted, passphrases }) },
+      };
+      break;
+  }
   return {
-    sources: embedded.sources,
+    sources,
     embedded,
     ready: async () => embedded.ready(),
     close: () => embedded.close(),
