@@ -163,7 +163,7 @@ export class EncryptedVolumeResolver {
     @Arg('address', () => String) address: string,
   ) {
     const normalized = normalizeAddress(address);
-    requireTargetRead(context, (principal) => normalized !== null && targetsAddress(principal, normalized));
+    requireTargetRead(context, (principal) => normalized === null || targetsAddress(principal, normalized));
     const record = normalized
       ? await volumesLoaders(context, this.source).encryptedVolumeByAddress.load(normalized)
       : null;
@@ -179,7 +179,7 @@ export class EncryptedVolumeResolver {
     @Arg('address', () => String) address: string,
   ) {
     const normalized = normalizeAddress(address);
-    requireTargetRead(context, (principal) => normalized !== null && targetsAddress(principal, normalized));
+    requireTargetRead(context, (principal) => normalized === null || targetsAddress(principal, normalized));
     const record = normalized
       ? await volumesLoaders(context, this.source).workerByAddress.load(normalized)
       : null;
