@@ -102,8 +102,11 @@ beforeEach(() => {
     'argv.log',
     'env.log',
     'ssh.log',
+    'nfs-mounted',
   ])
     flag(name, false);
+  // The worker's fstab names two NFS file systems of the master.
+  writeFileSync(join(state, 'nfs-fstab'), '/export/home\n/export/data\n');
   vault.requests.length = 0;
 });
 
@@ -153,6 +156,8 @@ describe('luks driver (local luksctl)', () => {
       'luksctl open',
       'systemctl restart nfs-server',
       'systemctl restart docker',
+      // Then the worker mounts the exports.
+      'mount -a -t nfs',
     ]);
     assert.ok(existsSync(join(state, 'mounted')));
     assertReply(await status(server), 200, MOUNTED);
@@ -207,6 +212,32 @@ describe('luks driver (local luksctl)', () => {
     );
   });
 
+  test('worker node: findmnt decides the state; nfs-mount runs mount -a -t nfs, which needs the master open', async () => {
+    const worker = (method: string, path: string) =>
+      rawRequest(server.url, { method, path: `/luksctl_api_wn/v1.0/${path}`, headers: { host: '10.0.0.6' } });
+    assertReply(await worker('GET', 'status'), 200, '{"nfs_state":"unmounted"}\n');
+    assert.deepEqual(recorded('argv.log').trim().split('\n'), [
+      'findmnt --fstab --types nfs,nfs4 --noheadings --output TARGET',
+      'findmnt --types nfs,nfs4 --noheadings --output TARGET',
+    ]);
+    // The master is locked: the mount fails and the worker stays unmounted.
+    assertReply(await worker('POST', 'nfs-mount'), 200, '{"nfs_state":"unmounted"}\n');
+    assert.match(recorded('argv.log'), /^mount -a -t nfs$/m);
+    // Opening the master mounts its workers.
+    assertReply(await open(server, openBody()), 200, MOUNTED);
+    assertReply(await worker('GET', 'status'), 200, '{"nfs_state":"mounted"}\n');
+    // Only one of two file systems mounted is unmounted.
+    writeFileSync(join(state, 'nfs-mounted'), '/export/home\n');
+    assertReply(await worker('GET', 'status'), 200, '{"nfs_state":"unmounted"}\n');
+    flag('argv.log', false);
+    assertReply(await worker('POST', 'nfs-mount'), 200, '{"nfs_state":"mounted"}\n');
+    assert.match(recorded('argv.log'), /^mount -a -t nfs$/m);
+    // Already mounted: answered without mounting.
+    flag('argv.log', false);
+    assertReply(await worker('POST', 'nfs-mount'), 200, '{"nfs_state":"mounted"}\n');
+    assert.doesNotMatch(recorded('argv.log'), /^mount/m);
+  });
+
   test('the passphrase never appears in argv, the environment or the logs', async () => {
     assertReply(await open(server, openBody({ luks: 'wrong' })), 200, UNMOUNTED);
     assertReply(await open(server, openBody()), 200, MOUNTED);
@@ -258,6 +289,7 @@ describe('luks driver over ssh, with sudo', () => {
       `${options} 10.0.0.5 sudo -n luksctl status`,
       `${options} 10.0.0.5 sudo -n luksctl status`,
       `${options} 10.0.0.5 sudo -n luksctl open`,
+      `${options} 10.0.0.6 sudo -n mount -a -t nfs`,
     ]);
     assert.ok(!recorded('ssh.log').includes(PASSPHRASE));
     assert.match(recorded('argv.log'), /^sudo -n luksctl open$/m);

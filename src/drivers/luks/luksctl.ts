@@ -1,6 +1,7 @@
 /**
  * Encrypted volumes through `luksctl` on each instance: the volume list (names, addresses,
- * workers) stays in the wrapped source, `status` and `open` run `luksctl` locally or over ssh.
+ * workers) stays in the wrapped source, `status` and `open` run `luksctl` locally or over ssh,
+ * and worker nodes' NFS mounts are read with `findmnt` and made with `mount -a -t nfs` there.
  * The passphrase goes to luksctl's standard input only: never argv, environment or log.
  */
 import { BackendError } from '../../errors/index.js';
@@ -12,6 +13,7 @@ import {
   type EncryptedVolumeStateRecord,
   type PassphraseProvider,
   type VolumesSource,
+  type WorkerNfsRecord,
 } from '../../subgraphs/volumes/index.js';
 import { argument, runProgram, type ProgramCall } from '../exec/index.js';
 
@@ -52,6 +54,8 @@ export function luksVolumes(inner: VolumesSource, options: LuksOptions): Volumes
   const overrides: Partial<Record<keyof VolumesSource, unknown>> = {
     encryptedVolumeStates: (ids: readonly string[]) => luks.states(ids),
     openEncryptedVolume: (id: string, key: EncryptedVolumeKey) => luks.open(id, key),
+    workerNfsStates: (addresses: readonly string[]) => luks.workerStates(addresses),
+    mountWorkerNfs: (addresses: readonly string[]) => luks.mountWorkers(addresses),
   };
   return new Proxy(inner, {
     get(target, property, receiver) {
@@ -159,22 +163,95 @@ class Luksctl {
     }
   }
 
-  /** `[sudo -n] <program> <args>`, locally or as the remote command of ssh. */
+  /**
+   * NFS state of worker nodes: mounted when every NFS file system in the worker's fstab is
+   * mounted (`findmnt`). A worker that cannot be asked counts as unmounted.
+   */
+  async workerStates(addresses: readonly string[]): Promise<WorkerNfsRecord[]> {
+    const known = await this.inner.workerNfsStates(addresses);
+    return Promise.all(
+      known.map(async (worker) => ({ ...worker, nfsMounted: await this.workerMounted(worker.address) })),
+    );
+  }
+
+  private async workerMounted(address: string): Promise<boolean> {
+    const list = async (fstab: boolean) => {
+      const args = [
+        ...(fstab ? ['--fstab'] : []),
+        '--types',
+        'nfs,nfs4',
+        '--noheadings',
+        '--output',
+        'TARGET',
+      ];
+      const result = await runProgram(this.workerCall(address, 'findmnt', args));
+      // findmnt exits 1 when nothing matches.
+      if (result.exitCode !== 0 && result.exitCode !== 1) throw new Error(`findmnt exit ${result.exitCode}`);
+      return result.stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    };
+    try {
+      const configured = await list(true);
+      const mounted = new Set(await list(false));
+      return configured.length > 0 && configured.every((target) => mounted.has(target));
+    } catch {
+      return false;
+    }
+  }
+
+  /** `mount -a -t nfs` on each worker; a failure leaves it unmounted (reported, not thrown). */
+  async mountWorkers(addresses: readonly string[]): Promise<void> {
+    await Promise.all(
+      addresses.map(async (address) => {
+        try {
+          const result = await runProgram(this.workerCall(address, 'mount', ['-a', '-t', 'nfs']));
+          if (result.exitCode !== 0)
+            this.warn('worker NFS mount failed', { worker: address, exitCode: result.exitCode });
+        } catch (error) {
+          this.warn('worker NFS mount failed', {
+            worker: address,
+            code: error instanceof BackendError ? error.code : 'INTERNAL_SERVER_ERROR',
+          });
+        }
+      }),
+    );
+  }
+
+  private workerCall(address: string, program: string, args: readonly string[]): ProgramCall {
+    return this.command(
+      address,
+      program,
+      args,
+      this.options.statusTimeoutMs,
+      `${program} (worker ${address})`,
+    );
+  }
+
+  /** `[sudo -n] <program> <args>` on a volume's instance. */
   private call(
     volume: EncryptedVolumeRecord,
     args: readonly string[],
     timeoutMs: number,
     program = this.options.luksctl,
   ): ProgramCall {
+    const host = this.options.instances[volume.id]?.host ?? volume.addresses[0] ?? '';
+    return this.command(host, program, args, timeoutMs, `${program} ${args.join(' ')} (${volume.id})`);
+  }
+
+  /** `[sudo -n] <program> <args>`, locally or as the remote command of ssh to `hostName`. */
+  private command(
+    hostName: string,
+    program: string,
+    args: readonly string[],
+    timeoutMs: number,
+    label: string,
+  ): ProgramCall {
     const command = this.options.sudo ? ['sudo', '-n', program, ...args] : [program, ...args];
-    const label = `${program} ${args.join(' ')} (${volume.id})`;
     const ssh = this.options.ssh;
     if (!ssh) return { program: command[0]!, args: command.slice(1), timeoutMs, label };
-    const host = argument(
-      this.options.instances[volume.id]?.host ?? volume.addresses[0] ?? '',
-      HOSTNAME,
-      'instance host',
-    );
+    const host = argument(hostName, HOSTNAME, 'instance host');
     return {
       program: ssh.program,
       args: [
