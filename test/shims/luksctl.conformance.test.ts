@@ -556,6 +556,22 @@ describe('LUKSctl configuration', () => {
     }
   });
 
+  test('target.from localAddress: the address the client connected to, whatever Host says', async () => {
+    const local = await startTestServer({
+      importText: `${VOLUMES}  - { name: here1, addresses: [127.0.0.1], state: mounted, passphrase: x }\n`,
+      config: { shims: { luksctl: { target: { from: 'localAddress' } } } },
+    });
+    try {
+      assertReply(
+        await rawRequest(local.url, { path: '/luksctl_api/v1.0/status', headers: { host: HOST } }),
+        200,
+        '{"volume_state":"mounted"}\n',
+      );
+    } finally {
+      await local.close();
+    }
+  });
+
   test('28. historical listener with TLS: the dashboard’s two calls over HTTPS', async () => {
     const historical = await startTestServer({
       importText: VOLUMES,
