@@ -9,6 +9,7 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { Config } from '../../config/index.js';
 import type { Principal } from '../../identity/index.js';
 import {
+  type EncryptedVolumeState,
   LuksctlOpenDocument,
   LuksctlVolumeByAddressDocument,
   LuksctlVolumeByIdDocument,
@@ -25,7 +26,6 @@ import {
 } from '../kit/index.js';
 import {
   badRequest,
-  errorEnvelope,
   forbidden,
   internalError,
   methodNotAllowed,
@@ -90,7 +90,7 @@ export function createLuksctlShim(config: Config, dependencies: ShimDependencies
         ok: true;
         found: true;
         id: string;
-        status?: { state: string; output: string; stderr: string } | undefined;
+        status?: { state: EncryptedVolumeState; output: string; stderr: string } | undefined;
       }
     | { ok: false; errors: readonly GraphFailure[] }
   > {
@@ -146,7 +146,7 @@ export function createLuksctlShim(config: Config, dependencies: ShimDependencies
         if (!found.ok) return unreachableOr(found.errors);
         if (!found.found) return unknownTarget('master');
         const status = found.status!;
-        return volumeState(status.state as 'MOUNTED', status.output, status.stderr);
+        return volumeState(status.state, status.output, status.stderr);
       },
     },
     '/luksctl_api/v1.0/open': {
@@ -377,4 +377,3 @@ function clientAllowed(list: BlockList, remote: string): boolean {
   return isIPv6(address) && list.check(address, 'ipv6');
 }
 
-export { errorEnvelope };
