@@ -376,4 +376,3 @@ function clientAllowed(list: BlockList, remote: string): boolean {
   if (isIPv4(address)) return list.check(address, 'ipv4');
   return isIPv6(address) && list.check(address, 'ipv6');
 }
-
