@@ -190,18 +190,18 @@ describe('LUKSctl conformance checklist (master API)', () => {
       404,
       envelope('Unknown encrypted volume'),
     );
+    // Open: the body is checked first, then the target; Vault is not contacted.
     assertReply(
-      await post('/luksctl_api/v1.0/open', openBody()).then(() =>
-        rawRequest(server.url, {
-          method: 'POST',
-          path: '/luksctl_api/v1.0/open',
-          headers: { host: '10.9.9.9:5000', 'content-type': 'application/json' },
-          body: JSON.stringify(openBody()),
-        }),
-      ),
+      await rawRequest(server.url, {
+        method: 'POST',
+        path: '/luksctl_api/v1.0/open',
+        headers: { host: '10.9.9.9:5000', 'content-type': 'application/json' },
+        body: JSON.stringify(openBody()),
+      }),
       404,
       envelope('Unknown encrypted volume'),
     );
+    assert.deepEqual(vault.requests, []);
   });
 
   test('10. open, already mounted → 200 mounted, Vault not contacted', async () => {
@@ -480,6 +480,42 @@ describe('LUKSctl request handling', () => {
     );
     // A query string is ignored.
     assertReply(await get('/luksctl_api/v1.0/status?volume=secure1'), 200, mounted);
+  });
+
+  test('hostile input: oversized bodies, credentials in vault_url, odd Host headers, prototype keys', async () => {
+    const notObject = envelope('Request body must be a JSON object');
+    const huge = JSON.stringify({ ...openBody(), padding: 'x'.repeat(70_000) });
+    assertReply(await post('/luksctl_api/v1.0/open', huge), 400, notObject);
+    assertReply(
+      await post('/luksctl_api/v1.0/open', {
+        ...openBody(),
+        vault_url: vault.url.replace('https://', 'https://user:pw@'),
+      }),
+      400,
+      envelope('vault_url is not allowed'),
+    );
+    assertReply(
+      await post('/luksctl_api/v1.0/open', '{"__proto__":{"vault_url":"https://x"},"constructor":1}'),
+      400,
+      envelope('Missing required key: vault_url'),
+    );
+    for (const host of ['10.0.0.5/../x', '10.0.0.5 10.0.0.6', '', '[::1', '%00']) {
+      const reply = await get('/luksctl_api/v1.0/status', { host });
+      assert.ok(reply.status === 404 || reply.status === 400, `${host}: ${reply.status}`);
+      if (reply.status === 404) assert.equal(reply.body, envelope('Unknown encrypted volume'));
+    }
+    // Not valid UTF-8 is not JSON either.
+    assertReply(
+      await rawRequest(server.url, {
+        method: 'POST',
+        path: '/luksctl_api/v1.0/open',
+        headers: { host: HOST, 'content-type': 'application/json' },
+        body: Buffer.from([0x7b, 0xff, 0x7d]),
+      }),
+      400,
+      notObject,
+    );
+    assert.deepEqual(vault.requests, []);
   });
 
   test('no passphrase, wrapping token or client token in the server log', async () => {
