@@ -47,6 +47,26 @@ export interface LuksOptions {
 /** ssh's own exit status for "could not connect or authenticate". */
 const SSH_FAILED = 255;
 const PROGRAM = /^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/;
+/** Most commands run at once (a list of many volumes must not open hundreds of ssh sessions). */
+const CONCURRENCY = 8;
+
+/** `Promise.all(items.map(run))` with at most `limit` calls running; results in item order. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
 
 /** Wraps `inner` so that encrypted volumes' state and open go to luksctl; the rest is inner's. */
 export function luksVolumes(inner: VolumesSource, options: LuksOptions): VolumesSource {
@@ -86,7 +106,7 @@ class Luksctl {
 
   async states(ids: readonly string[]): Promise<EncryptedVolumeStateRecord[]> {
     const volumes = await this.inner.getEncryptedVolumes(ids);
-    return Promise.all(volumes.map((volume) => this.state(volume)));
+    return mapLimited(volumes, CONCURRENCY, (volume) => this.state(volume));
   }
 
   private async state(volume: EncryptedVolumeRecord): Promise<EncryptedVolumeStateRecord> {
@@ -169,9 +189,10 @@ class Luksctl {
    */
   async workerStates(addresses: readonly string[]): Promise<WorkerNfsRecord[]> {
     const known = await this.inner.workerNfsStates(addresses);
-    return Promise.all(
-      known.map(async (worker) => ({ ...worker, nfsMounted: await this.workerMounted(worker.address) })),
-    );
+    return mapLimited(known, CONCURRENCY, async (worker) => ({
+      ...worker,
+      nfsMounted: await this.workerMounted(worker.address),
+    }));
   }
 
   private async workerMounted(address: string): Promise<boolean> {
@@ -203,20 +224,18 @@ class Luksctl {
 
   /** `mount -a -t nfs` on each worker; a failure leaves it unmounted (reported, not thrown). */
   async mountWorkers(addresses: readonly string[]): Promise<void> {
-    await Promise.all(
-      addresses.map(async (address) => {
-        try {
-          const result = await runProgram(this.workerCall(address, 'mount', ['-a', '-t', 'nfs']));
-          if (result.exitCode !== 0)
-            this.warn('worker NFS mount failed', { worker: address, exitCode: result.exitCode });
-        } catch (error) {
-          this.warn('worker NFS mount failed', {
-            worker: address,
-            code: error instanceof BackendError ? error.code : 'INTERNAL_SERVER_ERROR',
-          });
-        }
-      }),
-    );
+    await mapLimited(addresses, CONCURRENCY, async (address) => {
+      try {
+        const result = await runProgram(this.workerCall(address, 'mount', ['-a', '-t', 'nfs']));
+        if (result.exitCode !== 0)
+          this.warn('worker NFS mount failed', { worker: address, exitCode: result.exitCode });
+      } catch (error) {
+        this.warn('worker NFS mount failed', {
+          worker: address,
+          code: error instanceof BackendError ? error.code : 'INTERNAL_SERVER_ERROR',
+        });
+      }
+    });
   }
 
   private workerCall(address: string, program: string, args: readonly string[]): ProgramCall {

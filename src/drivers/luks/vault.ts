@@ -55,12 +55,16 @@ export function createVaultClient(options: VaultClientOptions): PassphraseProvid
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > MAX_ANSWER) {
+            clearTimeout(deadline);
             response.destroy();
             return reject(unreachable(url, 'answer too large'));
           }
           chunks.push(chunk);
         });
-        response.on('error', (error) => reject(unreachable(url, error.message)));
+        response.on('error', (error) => {
+          clearTimeout(deadline);
+          reject(unreachable(url, error.message));
+        });
         response.on('end', () => {
           clearTimeout(deadline);
           let body: unknown = null;
