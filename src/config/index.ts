@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AstakosShimConfig } from './astakos.js';
 import { FosscloudShimConfig } from './fosscloud.js';
 import { GlusterShimConfig } from './gluster.js';
-import { LuksctlShimConfig } from './luksctl.js';
+import { LuksctlShimConfig, VolumesDriverConfig } from './luksctl.js';
 import { PvcShimConfig } from './pvc.js';
 
 const port = z.number().int().min(0).max(65535);
@@ -56,7 +56,7 @@ const ConfigSchema = z.strictObject({
     .strictObject({
       nodes: embeddedOnly.prefault({}),
       vms: embeddedOnly.prefault({}),
-      volumes: embeddedOnly.prefault({}),
+      volumes: VolumesDriverConfig,
       networks: embeddedOnly.prefault({}),
       users: embeddedOnly.prefault({}),
     })

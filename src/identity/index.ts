@@ -13,6 +13,12 @@ export type Principal =
   | { kind: 'service'; id: string }
   /** A legacy API caller acting with operator rights: a PVC token, a Gluster app, an open shim. */
   | { kind: 'operator'; id: string; via: string }
+  /**
+   * A narrow principal for a credential-less legacy API (LUKSctl): it may only read the state of
+   * the encrypted volume (or worker node) known under `address` or named `volumeId`, and open it
+   * (or mount its NFS exports). Nothing else in the graph treats it as authenticated.
+   */
+  | { kind: 'encryptedVolumeTarget'; via: string; address: string | null; volumeId: string | null }
   /** The server itself: CLI commands, import, seeding. */
   | { kind: 'system' };
 
@@ -28,8 +34,9 @@ export function isPrivileged(principal: Principal): boolean {
   );
 }
 
+/** Whether the principal may use the graph in general (scoped principals may not). */
 export function isAuthenticated(principal: Principal): boolean {
-  return principal.kind !== 'anonymous';
+  return principal.kind !== 'anonymous' && principal.kind !== 'encryptedVolumeTarget';
 }
 
 /** A short, non-secret label for logs. */
@@ -44,6 +51,8 @@ export function describePrincipal(principal: Principal): string {
       return `service:${principal.id}`;
     case 'operator':
       return `operator:${principal.via}:${principal.id}`;
+    case 'encryptedVolumeTarget':
+      return `target:${principal.via}:${principal.volumeId ?? principal.address ?? '-'}`;
   }
 }
 

@@ -5,6 +5,7 @@
 import type { Config } from '../config/index.js';
 import type { Shim, ShimDependencies } from './kit/index.js';
 import { createAstakosShim } from './astakos/index.js';
+import { createLuksctlShim } from './luksctl/index.js';
 
 export type {
   Caller,
@@ -20,7 +21,7 @@ export { toGraphFailures } from './kit/index.js';
 
 type ShimFactory = (config: Config, dependencies: ShimDependencies) => Shim | null;
 
-const FACTORIES: readonly ShimFactory[] = [createAstakosShim];
+const FACTORIES: readonly ShimFactory[] = [createAstakosShim, createLuksctlShim];
 
 /** Every enabled shim, built around the given graph executor. */
 export function buildShims(config: Config, dependencies: ShimDependencies): Shim[] {

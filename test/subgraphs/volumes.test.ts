@@ -1097,6 +1097,120 @@ describe('volumes subgraph: encrypted volumes', () => {
   });
 });
 
+describe('volumes subgraph: the scoped encrypted-volume principal (LUKSctl)', () => {
+  const VAULT =
+    '{ url: "https://vault.example.org:8200/", token: "s.wrap", secretRoot: "secrets", secretPath: "a/b", secretKey: "luks" }';
+  const scoped = (target: { address?: string; volumeId?: string }): Principal => ({
+    kind: 'encryptedVolumeTarget',
+    via: 'luksctl',
+    address: target.address ?? null,
+    volumeId: target.volumeId ?? null,
+  });
+
+  test('reads and opens its own volume only', async () => {
+    const { run, vaultCalls } = setup();
+    const own = scoped({ address: 'SECURE1.example.org' });
+    const read = data(
+      await run(
+        '{ encryptedVolumeByAddress(address: "[secure1.EXAMPLE.org]") { id status { state } } }',
+        undefined,
+        own,
+      ),
+    );
+    assert.deepEqual(read.encryptedVolumeByAddress, { id: 'secure1', status: { state: 'UNMOUNTED' } });
+    // Another instance's volume, by address or id, and any other field of the graph.
+    for (const query of [
+      '{ encryptedVolumeByAddress(address: "10.100.0.60") { id } }',
+      // The same volume under another of its addresses: the scope is the address connected to.
+      '{ encryptedVolumeByAddress(address: "10.100.0.50") { id } }',
+      '{ encryptedVolume(id: "cluster1") { id } }',
+      '{ encryptedVolumeWorkerByAddress(address: "10.100.0.61") { nfsState } }',
+    ]) {
+      assert.equal(ext(await run(query, undefined, own)).code, 'FORBIDDEN', query);
+    }
+    for (const query of [
+      '{ encryptedVolumes { totalCount } }',
+      '{ cephStatus { health } }',
+      '{ encryptedVolumeByAddress(address: "secure1.example.org") { workers { address } } }',
+      'mutation { openEncryptedVolumeWithPassphrase(id: "secure1", passphrase: "demo-passphrase") { state } }',
+    ]) {
+      assert.equal(ext(await run(query, undefined, own)).code, 'UNAUTHENTICATED', query);
+    }
+    assert.equal(
+      ext(
+        await run(
+          `mutation { openEncryptedVolume(id: "cluster1", vault: ${VAULT}) { state } }`,
+          undefined,
+          own,
+        ),
+      ).code,
+      'FORBIDDEN',
+    );
+    assert.equal(vaultCalls.length, 0);
+    const opened = data(
+      await run(`mutation { openEncryptedVolume(id: "secure1", vault: ${VAULT}) { state } }`, undefined, own),
+    );
+    assert.equal(opened.openEncryptedVolume.state, 'MOUNTED');
+    assert.equal(vaultCalls.length, 1);
+  });
+
+  test('a principal scoped to a volume id (the default target) or a worker address', async () => {
+    const { run } = setup();
+    const byId = scoped({ volumeId: 'open1' });
+    assert.deepEqual(
+      data(await run('{ encryptedVolume(id: "open1") { id status { state } } }', undefined, byId))
+        .encryptedVolume,
+      { id: 'open1', status: { state: 'MOUNTED' } },
+    );
+    assert.equal(
+      ext(await run('{ encryptedVolume(id: "secure1") { id } }', undefined, byId)).code,
+      'FORBIDDEN',
+    );
+    const worker = scoped({ address: '10.100.0.61' });
+    assert.equal(
+      data(
+        await run(
+          '{ encryptedVolumeWorkerByAddress(address: "10.100.0.61") { nfsState } }',
+          undefined,
+          worker,
+        ),
+      ).encryptedVolumeWorkerByAddress.nfsState,
+      'UNMOUNTED',
+    );
+    assert.equal(
+      data(
+        await run(
+          'mutation { mountEncryptedVolumeWorkerNfs(address: "10.100.0.61") { nfsState } }',
+          undefined,
+          worker,
+        ),
+      ).mountEncryptedVolumeWorkerNfs.nfsState,
+      'UNMOUNTED',
+    );
+    assert.equal(
+      ext(
+        await run(
+          'mutation { mountEncryptedVolumeWorkerNfs(address: "10.100.0.62") { nfsState } }',
+          undefined,
+          worker,
+        ),
+      ).code,
+      'FORBIDDEN',
+    );
+    // The worker's volume (another instance's) stays out of reach.
+    assert.equal(
+      ext(
+        await run(
+          '{ encryptedVolumeWorkerByAddress(address: "10.100.0.61") { volume { id } } }',
+          undefined,
+          worker,
+        ),
+      ).code,
+      'UNAUTHENTICATED',
+    );
+  });
+});
+
 describe('volumes subgraph: access, transactions, import', () => {
   test('reads need a principal, mutations an administrator, references authorize', async () => {
     const { run } = setup();

@@ -8,7 +8,7 @@ import { EmbeddedNodes } from './nodes.js';
 import { EmbeddedNetworks } from './networks.js';
 import { EmbeddedUsers } from './users.js';
 import { EmbeddedVms } from './vms.js';
-import { EmbeddedVolumes } from './volumes.js';
+import { EmbeddedVolumes, type EmbeddedVolumesOptions } from './volumes.js';
 import { Store } from './store.js';
 import { importDatacenter } from './import.js';
 
@@ -24,12 +24,15 @@ export interface EmbeddedBackend {
   importText(text: string, source: string): void;
 }
 
-export function openEmbedded(path: string): EmbeddedBackend {
+export function openEmbedded(
+  path: string,
+  options: { volumes?: EmbeddedVolumesOptions } = {},
+): EmbeddedBackend {
   const store = new Store(path);
   const sources: CloudSources = {
     nodes: { nodes: new EmbeddedNodes(store) },
     vms: { vms: new EmbeddedVms(store) },
-    volumes: { volumes: new EmbeddedVolumes(store) },
+    volumes: { volumes: new EmbeddedVolumes(store, options.volumes) },
     networks: { networks: new EmbeddedNetworks(store) },
     users: { users: new EmbeddedUsers(store) },
   };

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, notFound } from '../../errors/index.js';
+import { badInput, forbidden, notFound, unauthenticated } from '../../errors/index.js';
+import { isAuthenticated, type Principal } from '../../identity/index.js';
 import {
   compilePattern,
   connectionType,
@@ -28,6 +29,46 @@ export function normalizeAddress(address: string): string | null {
     .replace(/^\[(.*)\]$/, '$1')
     .toLowerCase();
   return HOSTNAME.test(bare) ? bare : null;
+}
+
+type TargetPrincipal = Extract<Principal, { kind: 'encryptedVolumeTarget' }>;
+
+/** Whether a scoped (LUKSctl) principal is scoped to this volume. */
+function targets(principal: TargetPrincipal, volume: { id: string; addresses: readonly string[] }): boolean {
+  const address = principal.address === null ? null : normalizeAddress(principal.address);
+  return (
+    (principal.volumeId !== null && principal.volumeId === volume.id) ||
+    (address !== null && volume.addresses.includes(address))
+  );
+}
+
+/** Whether a scoped principal is scoped to this worker address. */
+function targetsAddress(principal: TargetPrincipal, address: string): boolean {
+  return principal.address !== null && normalizeAddress(principal.address) === address;
+}
+
+/**
+ * Reads of one volume or worker: any authenticated principal, or a scoped principal allowed by
+ * `allowed`. A scoped principal asking for something else is FORBIDDEN.
+ */
+function requireTargetRead(context: RequestContext, allowed: (principal: TargetPrincipal) => boolean): void {
+  const principal = context.principal;
+  if (isAuthenticated(principal)) return;
+  if (principal.kind !== 'encryptedVolumeTarget') throw unauthenticated();
+  if (!allowed(principal)) throw forbidden('This principal may only use its own encrypted volume');
+}
+
+/** Changes to one volume or worker: privileged principals, or a scoped principal allowed by `allowed`. */
+function requireTargetChange(
+  context: RequestContext,
+  allowed: (principal: TargetPrincipal) => boolean,
+): void {
+  const principal = context.principal;
+  if (principal.kind === 'encryptedVolumeTarget') {
+    if (!allowed(principal)) throw forbidden('This principal may only use its own encrypted volume');
+    return;
+  }
+  requirePrivileged(context);
 }
 
 const encryptedVolumeNotFound = (id: string) =>
@@ -105,7 +146,7 @@ export class EncryptedVolumeResolver {
 
   @Query(() => EncryptedVolume, { nullable: true, description: 'One encrypted volume by name.' })
   async encryptedVolume(@Ctx() context: RequestContext, @Arg('id', () => ID) id: string) {
-    requireAuthenticated(context);
+    requireTargetRead(context, (principal) => principal.volumeId === id);
     const record = ENCRYPTED_NAME.test(id)
       ? await volumesLoaders(context, this.source).encryptedVolumeById.load(id)
       : null;
@@ -121,8 +162,8 @@ export class EncryptedVolumeResolver {
     @Ctx() context: RequestContext,
     @Arg('address', () => String) address: string,
   ) {
-    requireAuthenticated(context);
     const normalized = normalizeAddress(address);
+    requireTargetRead(context, (principal) => normalized === null || targetsAddress(principal, normalized));
     const record = normalized
       ? await volumesLoaders(context, this.source).encryptedVolumeByAddress.load(normalized)
       : null;
@@ -137,8 +178,8 @@ export class EncryptedVolumeResolver {
     @Ctx() context: RequestContext,
     @Arg('address', () => String) address: string,
   ) {
-    requireAuthenticated(context);
     const normalized = normalizeAddress(address);
+    requireTargetRead(context, (principal) => normalized === null || targetsAddress(principal, normalized));
     const record = normalized
       ? await volumesLoaders(context, this.source).workerByAddress.load(normalized)
       : null;
@@ -150,7 +191,7 @@ export class EncryptedVolumeResolver {
       'The volume state (`luksctl status`); an unreachable instance is UNAVAILABLE with a reason in stderr.',
   })
   async status(@Root() volume: EncryptedVolume, @Ctx() context: RequestContext) {
-    requireAuthenticated(context);
+    requireTargetRead(context, (principal) => targets(principal, volume));
     const record = await volumesLoaders(context, this.source).encryptedVolumeState.load(volume.id);
     return EncryptedVolumeStatus.of(record.state as EncryptedVolumeState, record.output, record.stderr);
   }
@@ -176,8 +217,9 @@ export class EncryptedVolumeResolver {
     @Arg('id', () => ID) id: string,
     @Arg('vault', () => EncryptedVolumeVaultInput) vault: EncryptedVolumeVaultInput,
   ) {
-    requirePrivileged(context);
-    return this.open(id, { kind: 'vault', vault: checkVault(vault) });
+    // A scoped principal is checked against the volume itself, once it is loaded (in `open`).
+    if (context.principal.kind !== 'encryptedVolumeTarget') requirePrivileged(context);
+    return this.open(context, id, { kind: 'vault', vault: checkVault(vault) });
   }
 
   @Mutation(() => EncryptedVolumeStatus, {
@@ -197,7 +239,7 @@ export class EncryptedVolumeResolver {
         argument: 'passphrase',
       });
     }
-    return this.open(id, { kind: 'passphrase', passphrase });
+    return this.open(context, id, { kind: 'passphrase', passphrase });
   }
 
   @Mutation(() => EncryptedVolumeWorker, {
@@ -208,8 +250,8 @@ export class EncryptedVolumeResolver {
     @Ctx() context: RequestContext,
     @Arg('address', () => String) address: string,
   ) {
-    requirePrivileged(context);
     const normalized = normalizeAddress(address);
+    requireTargetChange(context, (principal) => normalized !== null && targetsAddress(principal, normalized));
     const [worker] = normalized ? await this.source.workerNfsStates([normalized]) : [];
     if (!worker || !normalized)
       throw notFound(`No worker node with address '${address}'`, { reason: 'WORKER_NOT_FOUND', address });
@@ -218,8 +260,16 @@ export class EncryptedVolumeResolver {
     return EncryptedVolumeWorker.of(normalized, worker.volumeId, after?.nfsMounted ?? false);
   }
 
-  private async open(id: string, key: EncryptedVolumeKey): Promise<EncryptedVolumeStatus> {
+  private async open(
+    context: RequestContext,
+    id: string,
+    key: EncryptedVolumeKey,
+  ): Promise<EncryptedVolumeStatus> {
     const [volume] = ENCRYPTED_NAME.test(id) ? await this.source.getEncryptedVolumes([id]) : [];
+    const principal = context.principal;
+    if (principal.kind === 'encryptedVolumeTarget' && !(volume && targets(principal, volume))) {
+      throw forbidden('This principal may only use its own encrypted volume');
+    }
     if (!volume) throw encryptedVolumeNotFound(id);
     const [state] = await this.source.encryptedVolumeStates([id]);
     if (state?.state === 'mounted') return EncryptedVolumeStatus.of(EncryptedVolumeState.MOUNTED);
