@@ -15,7 +15,8 @@ export interface CloudfedProcess {
 export function startCloudfedProcess(
   args: string[],
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  // Generous: five processes compiling the sources with tsx at once on a busy 2-core machine.
+  timeoutMs = 180_000,
 ): Promise<CloudfedProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/bin.ts', ...args], {
     env: { ...process.env, CLOUDFED_HOST: '127.0.0.1', CLOUDFED_PORT: '0', ...env },
