@@ -13,6 +13,7 @@ import type {
   UserPatch,
   UserRecord,
   UsersSource,
+  DirectoryLogin,
   UserTokenRecord,
 } from '../../subgraphs/users/index.js';
 import type { Db, Store } from './store.js';
@@ -435,6 +436,11 @@ export class EmbeddedUsers implements UsersSource {
 
   async setPasswordHash(id: string, hash: string | null): Promise<boolean> {
     return this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, id).changes > 0;
+  }
+
+  /** The embedded store keeps scrypt hashes, whatever the realm's kind. */
+  async checkDirectoryPassword(): Promise<DirectoryLogin> {
+    return { kind: 'hash' };
   }
 
   async passwordHashes(ids: readonly string[]): Promise<PasswordHashRecord[]> {

@@ -1406,7 +1406,7 @@ export type Query = {
   componentByToken: UserComponentTokenValidation;
   /** Registered components ordered by `order`, then registration (Astakos cloud bar list). Public. */
   components: Array<UserComponent>;
-  /** Every dynamic VM, ordered by name (FOSS-Cloud list `all`). The right `dynamicVM.view = all` is checked by the users domain once it exists; until then any authenticated principal may list. */
+  /** Every dynamic VM, ordered by name (FOSS-Cloud list `all`). Needs the right `dynamicVM.view = all` (administrators have it), else FORBIDDEN reason DYNAMIC_VIEW_ALL_REQUIRED. */
   dynamicVirtualMachines: VirtualMachineConnection;
   /** One encrypted volume by name. */
   encryptedVolume: Maybe<EncryptedVolume>;
@@ -1424,9 +1424,9 @@ export type Query = {
   glusterVolume: Maybe<GlusterVolume>;
   /** Gluster volumes ordered by name (`volume info`). */
   glusterVolumes: GlusterVolumeConnection;
-  /** A user’s dynamic entries (FOSS-Cloud): for every usable dynamic pool, the running Desktop VMs assigned to the user, or, when none is, one ASSIGNABLE placeholder if any VM of the pool has no user. Pools by display name, VMs by name. (The right `dynamicVM.view` is the users domain’s, not checked here yet.) */
+  /** A user’s dynamic entries (FOSS-Cloud): for every usable dynamic pool, the running Desktop VMs assigned to the user, or, when none is, one ASSIGNABLE placeholder if any VM of the pool has no user. Pools by display name, VMs by name. Empty unless the user’s right `dynamicVM.view` is `owner` or `all` (acting users: `owner`). */
   myDynamicVmEntries: Array<VmDynamicEntry>;
-  /** A user’s persistent VMs, ordered by name: those in pools assigned to the user or the user’s groups, plus those owned by or assigned to the user or the user’s groups. (`persistentVM.view = all` is the users domain’s, not checked here yet.) */
+  /** A user’s persistent VMs, ordered by name: those in pools assigned to the user or the user’s groups, plus those owned by or assigned to the user or the user’s groups; every persistent VM when the user’s right `persistentVM.view` is `all`. */
   myPersistentVms: Array<VirtualMachine>;
   /** One network by exactly one of its VNI or its description (NETWORK_IDENTIFIER_REQUIRED otherwise); null when there is none. */
   network: Maybe<Network>;
