@@ -53,9 +53,9 @@ export class VmPoolResolver {
     const principal = requireAuthenticated(context);
     if (seesEverything(principal)) return (await this.source.listPools()).map(VmPool.from);
     if (principal.kind !== 'user') return [];
-    return (await this.usablePools({ id: principal.id, groups: principal.groups, rights: viewRights(principal) })).map(
-      VmPool.from,
-    );
+    return (
+      await this.usablePools({ id: principal.id, groups: principal.groups, rights: viewRights(principal) })
+    ).map(VmPool.from);
   }
 
   @Query(() => VmPool, {
