@@ -1,7 +1,7 @@
 /**
  * Who may use a VM: administrators, operators, the system and services; its owner; users
- * assigned to it directly or through a group; and, for persistent VMs, the members (users or
- * groups) of its pool. Users see only the VMs they may use, and only they see console passwords.
+ * assigned to it directly or through a group; for persistent VMs, the members (users or
+ * groups) of its pool; and users whose FOSS-Cloud right `view = all` covers the VM's kind. Users see only the VMs they may use, and only they see console passwords.
  */
 import { badInput } from '../../errors/index.js';
 import { isPrivileged, type Principal, type ViewRights } from '../../identity/index.js';
@@ -61,7 +61,11 @@ export async function mayUseAll(
     );
     if (isMember) memberOf.add(persistentPools[index]!);
   });
+  const rights = viewRights(principal);
   return vms.map((vm, index) => {
+    // FOSS-Cloud's `view = all` rights open every VM of that kind, console included.
+    if (vm.kind === 'dynamic' ? rights.dynamicVmView === 'all' : rights.persistentVmView === 'all')
+      return true;
     const vmUsers = users[index];
     const vmGroups = groups[index];
     if (vmUsers instanceof Error) throw vmUsers;
