@@ -5,6 +5,7 @@
 import type { Config } from '../config/index.js';
 import type { CloudSources } from '../subgraphs/index.js';
 import { openEmbedded, type EmbeddedBackend } from './embedded/index.js';
+import { openLdap, type LdapBackend } from './ldap/index.js';
 
 export interface Backends {
   sources: CloudSources;
@@ -16,20 +17,50 @@ export interface Backends {
 }
 
 export function openBackends(config: Config): Backends {
-  // Only the embedded driver exists so far; each real driver adds its case here.
   const usesEmbedded = Object.values(config.drivers).some((domain) => {
     switch (domain.driver) {
       case 'embedded':
         return true;
+      case 'ldap':
+        return false;
     }
   });
+  // The embedded store also keeps what a directory does not hold (components, API clients).
   const embedded = usesEmbedded ? openEmbedded(config.store.path) : undefined;
   if (!embedded) throw new Error('No driver is configured');
+  let sources = embedded.sources;
+  // One connection pool per directory, shared by the domains that name the same one.
+  const directories = new Map<string, LdapBackend>();
+  const directory = (settings: Extract<Config['drivers']['users'], { driver: 'ldap' }>) => {
+    const key = JSON.stringify([settings.url, settings.bindDN, settings.baseDN]);
+    let backend = directories.get(key);
+    if (!backend) directories.set(key, (backend = openLdap(settings, embedded.sources.users.users)));
+    return backend;
+  };
+  switch (config.drivers.users.driver) {
+    case 'embedded':
+      break;
+    case 'ldap':
+      sources = { ...sources, users: { ...sources.users, users: directory(config.drivers.users).users } };
+      break;
+  }
+  switch (config.drivers.vms.driver) {
+    case 'embedded':
+      break;
+    case 'ldap':
+      sources = { ...sources, vms: { ...sources.vms, vms: directory(config.drivers.vms).vms } };
+      break;
+  }
+  const ldap = [...directories.values()];
   return {
-    sources: embedded.sources,
+    sources,
     embedded,
-    ready: async () => embedded.ready(),
-    close: () => embedded.close(),
+    ready: async () =>
+      embedded.ready() && (await Promise.all(ldap.map((backend) => backend.ready()))).every(Boolean),
+    close: () => {
+      for (const backend of ldap) void backend.close();
+      embedded.close();
+    },
   };
 }
 
