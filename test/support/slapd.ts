@@ -62,11 +62,19 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-export async function startSlapd(databases: readonly SlapdDatabase[]): Promise<Slapd> {
+/**
+ * Starts slapd with these databases; give a function to seed entries that name the directory's
+ * own URL (chosen before the seed is written).
+ */
+export async function startSlapd(
+  seed: readonly SlapdDatabase[] | ((url: string) => readonly SlapdDatabase[]),
+): Promise<Slapd> {
   const slapd = program('slapd');
   const slapadd = program('slapadd');
-  const dir = mkdtempSync(join(tmpdir(), 'cloudfed-slapd-'));
   const port = await freePort();
+  const url = `ldap://127.0.0.1:${port}`;
+  const databases = typeof seed === 'function' ? seed(url) : seed;
+  const dir = mkdtempSync(join(tmpdir(), 'cloudfed-slapd-'));
   const modulePath = [
     '/usr/lib/ldap',
     '/usr/lib/x86_64-linux-gnu/ldap',
@@ -113,7 +121,6 @@ export async function startSlapd(databases: readonly SlapdDatabase[]): Promise<S
 
   let child: ChildProcess | null = null;
   let output = '';
-  const url = `ldap://127.0.0.1:${port}`;
 
   async function start(): Promise<void> {
     if (child) return;
