@@ -25,7 +25,7 @@ export function openBackends(config: Config): Backends {
         return false;
     }
   });
-  // The embedded store also keeps what a directory does not hold (components, API clients).
+  // The embedded store also keeps what a directory does not hold (tokens, components, API clients).
   const embedded = usesEmbedded ? openEmbedded(config.store.path) : undefined;
   if (!embedded) throw new Error('No driver is configured');
   let sources = embedded.sources;
@@ -34,7 +34,11 @@ export function openBackends(config: Config): Backends {
   const directory = (settings: Extract<Config['drivers']['users'], { driver: 'ldap' }>) => {
     const key = JSON.stringify([settings.url, settings.bindDN, settings.baseDN]);
     let backend = directories.get(key);
-    if (!backend) directories.set(key, (backend = openLdap(settings, embedded.sources.users.users)));
+    if (!backend)
+      directories.set(
+        key,
+        (backend = openLdap(settings, embedded.sources.users.users, embedded.directoryTokens)),
+      );
     return backend;
   };
   switch (config.drivers.users.driver) {

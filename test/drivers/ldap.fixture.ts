@@ -6,6 +6,8 @@
 import { parseConfig } from '../../src/config/index.js';
 import { openBackends, type Backends } from '../../src/drivers/index.js';
 import { buildCloudfed, memoryLogger, type Cloudfed } from '../../gateway/index.js';
+import { prepareStore } from '../../gateway/setup.js';
+import { ADMIN_TOKEN } from '../support/cloudfed.js';
 import { ldif, startSlapd, type Slapd } from '../support/slapd.js';
 
 export const BASE = 'dc=foss-cloud,dc=org';
@@ -18,6 +20,7 @@ export const IDS = {
   alice: 'a9dc21d2-bcb2-4104-9a9e-402b7c70d6d8',
   boss: 'b0551234-5678-4abc-8def-0123456789ab',
   dynvm: '5b7e6a3c-0d4e-4f7b-9a61-3c2d1e0f9a88',
+  root: '00000000-0000-4000-8000-000000000001',
   desktops: '57e3bd10-1934-4b4f-3d4c-6e31473bddab',
   big: 'b1b1b1b1-0000-4000-8000-000000000010',
   servers: '57501ac5-3a14-41cb-b225-8e787c41505a',
@@ -139,6 +142,7 @@ function fossCloudTree(url: string): string {
     person(IDS.alice, 'alice', { userPassword: 'alice-pw', sstGroupName: ['default', 'teachers'] }),
     person(IDS.boss, 'boss', { userPassword: 'boss-pw', sstRoleName: 'admin' }),
     person(IDS.dynvm, 'dynvm', { userPassword: 'dynvm-pw' }),
+    person(IDS.root, 'root', { sstIsAdmin: 'TRUE', sstRoleName: 'admin' }),
     pool(IDS.desktops, 'DynVm-Test', 'dynamic', ['teachers', 'students'], {
       sstVirtualMachineSubType: 'Desktop',
       sstOSType: 'windows',
@@ -208,6 +212,7 @@ export async function startLdapCloud(
   };
   const config = parseConfig({
     store: { path: ':memory:', demo: false },
+    identity: { adminToken: ADMIN_TOKEN },
     drivers: { users: ldap, vms: ldap },
     shims: { fosscloud },
   });
@@ -216,6 +221,8 @@ export async function startLdapCloud(
     'nodes:\n  - { name: node-01, address: node-01.example.com, cpuCount: 8 }\n',
     'ldap test nodes',
   );
+  // As on a first start: the directory's administrator gets the configured token.
+  await prepareStore(config, backends, process.cwd());
   const log = memoryLogger();
   const app = await buildCloudfed(config, { backends, log });
   const url = await app.listen(0, '127.0.0.1');

@@ -16,7 +16,7 @@ import {
   startLdapCloud,
   type LdapCloud,
 } from './ldap.fixture.js';
-import { postGraphQL } from '../support/cloudfed.js';
+import { ADMIN_TOKEN, postGraphQL } from '../support/cloudfed.js';
 
 const VIRT = `ou=virtualization,ou=services,${BASE}`;
 
@@ -221,6 +221,53 @@ describe('LDAP driver against a real slapd, through the FOSS-Cloud API', () => {
       assert.equal(reply.json.code, 400042, `pool ${pool}`);
     }
     assert.deepEqual(await everyDN(cloud), before);
+  });
+
+  test('the graph over the directory: administrator token, pools, members and MAC mappings', async () => {
+    const graph = (query: string, variables: Record<string, unknown> = {}) =>
+      postGraphQL(cloud.url, query, variables, ADMIN_TOKEN);
+    const me = await graph(`{ user(id: "${IDS.root}") { username admin rights { dynamicVmView } } }`);
+    assert.deepEqual(me.data, {
+      user: { username: 'root@example.com', admin: true, rights: { dynamicVmView: 'ALL' } },
+    });
+    const created = await graph(
+      `mutation { createVmPool(input: { id: "labs", name: "Labs", type: DYNAMIC, subtype: "Desktop" }) { id name } }`,
+    );
+    assert.deepEqual(created.data, { createVmPool: { id: 'labs', name: 'Labs' } });
+    await graph(`mutation { addVmPoolMember(pool: "labs", group: "teachers") { id } }`);
+    const [pool] = await directory(
+      cloud,
+      `ou=virtual machine pools,${VIRT}`,
+      '(sstVirtualMachinePool=labs)',
+      'one',
+    );
+    assert.equal(pool?.sstDisplayName, 'Labs');
+    assert.equal(pool?.sstPoolMemberGroup, 'teachers');
+    const mapped = await graph(
+      `mutation { setVmMacMapping(mac: "00:11:22:33:44:AA", vm: "desk2") { mac vm { name } } }`,
+    );
+    assert.deepEqual(mapped.data, { setVmMacMapping: { mac: '00:11:22:33:44:aa', vm: { name: 'desk2' } } });
+    const [mapping] = await directory(
+      cloud,
+      `ou=mac mappings,${VIRT}`,
+      '(sstMacAddress=00:11:22:33:44:aa)',
+      'one',
+    );
+    assert.equal(mapping?.sstVirtualMachine, IDS.desk2);
+    // The dynamic-VM user's mapping call reads it back from the directory.
+    const listed = await get(cloud, '/vm-manager/api/vm/mapping/list', 'dynvm:dynvm-pw');
+    assert.equal(
+      listed.json.code,
+      400055,
+      'no MAC known for 127.0.0.1: the client is not directly connected',
+    );
+    const unsupportedCall = await graph(`mutation { startVm(vm: "desk2") { id } }`);
+    assert.equal(unsupportedCall.errors?.[0]?.extensions?.reason, 'NOT_SUPPORTED_BY_DRIVER');
+    await graph(`mutation { deleteVmPool(id: "labs") }`);
+    assert.deepEqual(
+      await directory(cloud, `ou=virtual machine pools,${VIRT}`, '(sstVirtualMachinePool=labs)', 'one'),
+      [],
+    );
   });
 
   test('what the directory cannot do fails with a typed error', async () => {

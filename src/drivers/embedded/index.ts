@@ -8,16 +8,20 @@ import { EmbeddedNodes } from './nodes.js';
 import { EmbeddedNetworks } from './networks.js';
 import { EmbeddedUsers } from './users.js';
 import { EmbeddedVms } from './vms.js';
+import { EmbeddedDirectoryTokens } from './directory-tokens.js';
 import { EmbeddedVolumes } from './volumes.js';
 import { Store } from './store.js';
 import { importDatacenter } from './import.js';
 
 export { Store } from './store.js';
 export { importDatacenter, DatacenterImportError } from './import.js';
+export { EmbeddedDirectoryTokens } from './directory-tokens.js';
 
 export interface EmbeddedBackend {
   store: Store;
   sources: CloudSources;
+  /** Tokens of users a directory keeps (for the LDAP users driver). */
+  directoryTokens: EmbeddedDirectoryTokens;
   ready(): boolean;
   close(): void;
   /** Loads a datacenter description (YAML or JSON text) in one transaction. */
@@ -36,6 +40,7 @@ export function openEmbedded(path: string): EmbeddedBackend {
   return {
     store,
     sources,
+    directoryTokens: new EmbeddedDirectoryTokens(store),
     ready: () => {
       store.db.prepare('SELECT 1').get();
       return true;

@@ -6,10 +6,10 @@ import type { LdapDriverSettings } from '../../config/ldap.js';
 import type { UsersSource } from '../../subgraphs/users/index.js';
 import { Directory } from './directory.js';
 import { Layout } from './layout.js';
-import { LdapUsers } from './users.js';
+import { LdapUsers, type DirectoryTokenStore } from './users.js';
 import { LdapVms } from './vms.js';
 
-export { LdapUsers } from './users.js';
+export { LdapUsers, type DirectoryTokenStore } from './users.js';
 export { LdapVms } from './vms.js';
 
 export interface LdapBackend {
@@ -20,14 +20,19 @@ export interface LdapBackend {
 }
 
 /**
- * Opens (lazily: the first operation connects) the directory of `settings`. `others` serves what
- * a directory does not hold (components, API clients): the embedded store, when there is one.
+ * Opens (lazily: the first operation connects) the directory of `settings`. What a directory does
+ * not hold goes elsewhere: `others` serves components and API clients, `tokens` user tokens
+ * (both the embedded store, when there is one).
  */
-export function openLdap(settings: LdapDriverSettings, others: UsersSource | null = null): LdapBackend {
+export function openLdap(
+  settings: LdapDriverSettings,
+  others: UsersSource | null = null,
+  tokens: DirectoryTokenStore | null = null,
+): LdapBackend {
   const directory = new Directory(settings);
   const layout = new Layout(settings.baseDN);
   return {
-    users: new LdapUsers(directory, layout, others),
+    users: new LdapUsers(directory, layout, others, tokens),
     vms: new LdapVms(directory, layout),
     ready: () => directory.ready(),
     close: () => directory.close(),

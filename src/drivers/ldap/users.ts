@@ -1,9 +1,8 @@
 /**
  * Users (with groups and roles) and realms in a FOSS-Cloud-style directory. Passwords stay in the
  * directory: a login is an LDAP bind as the user (internal realm) or in the realm's external
- * directory, whose first login creates the local user entry. Components and API clients, which
- * the directory does not hold, go to the `others` source (the embedded store); user tokens and
- * feedback are not supported.
+ * directory, whose first login creates the local user entry. User tokens, components and API
+ * clients, which the directory does not hold, go to the embedded store; feedback is not supported.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -85,11 +84,21 @@ function rightsOf(role: Entry | undefined): UserRightsRecord {
   return rights;
 }
 
+/** Where the tokens of directory users are kept (the directory holds none): the embedded store. */
+export interface DirectoryTokenStore {
+  get(userIds: readonly string[]): Promise<UserTokenRecord[]>;
+  byHash(hash: string): Promise<UserTokenRecord | null>;
+  set(userId: string, token: TokenHashRecord): Promise<void>;
+  revoke(userId: string): Promise<boolean>;
+  setExpiry(userId: string, expiresAt: Date): Promise<boolean>;
+}
+
 export class LdapUsers implements UsersSource {
   constructor(
     private readonly directory: Directory,
     private readonly layout: Layout,
     private readonly others: UsersSource | null,
+    private readonly tokens: DirectoryTokenStore | null,
   ) {}
 
   // Realms
@@ -444,26 +453,37 @@ export class LdapUsers implements UsersSource {
     return { kind: 'accepted', user: created };
   }
 
-  // User tokens: the directory holds none.
+  // User tokens: the directory holds none; they live in the token store.
 
-  async getTokens(): Promise<UserTokenRecord[]> {
-    return [];
+  private tokenStore(): DirectoryTokenStore {
+    if (!this.tokens) throw unsupported('users', 'user tokens');
+    return this.tokens;
   }
 
-  async userByTokenHash(): Promise<{ user: UserRecord; token: UserTokenRecord } | null> {
-    return null;
+  async getTokens(userIds: readonly string[]): Promise<UserTokenRecord[]> {
+    return this.tokens ? this.tokens.get(userIds) : [];
   }
 
-  async setToken(_userId: string, _token: TokenHashRecord): Promise<boolean> {
-    throw unsupported('users', 'user tokens');
+  async userByTokenHash(hash: string): Promise<{ user: UserRecord; token: UserTokenRecord } | null> {
+    const token = this.tokens ? await this.tokens.byHash(hash) : null;
+    if (!token) return null;
+    const [user] = await this.getUsers([token.userId]);
+    return user ? { user, token } : null;
   }
 
-  async revokeToken(): Promise<boolean> {
-    throw unsupported('users', 'user tokens');
+  async setToken(userId: string, token: TokenHashRecord): Promise<boolean> {
+    const store = this.tokenStore();
+    if ((await this.userEntries(escapeFilter`(uid=${userId})`)).length === 0) return false;
+    await store.set(userId, token);
+    return true;
   }
 
-  async setTokenExpiry(): Promise<boolean> {
-    throw unsupported('users', 'user tokens');
+  async revokeToken(userId: string): Promise<boolean> {
+    return this.tokenStore().revoke(userId);
+  }
+
+  async setTokenExpiry(userId: string, expiresAt: Date): Promise<boolean> {
+    return this.tokenStore().setExpiry(userId, expiresAt);
   }
 
   // Components, services and API clients: not directory data.
