@@ -440,6 +440,52 @@ describe('FOSS-Cloud conformance checklist (§9)', () => {
     expectBody(await call(main, '/vm-manager/api/%E0%A4%A'), 404, unknown);
   });
 
+  test('hostile input gets the API’s own answers, never a stack trace', async () => {
+    const unknown = body(404, 404000, 'Unkown action');
+    expectBody(await call(main, `/vm-manager/api/vm/list/${'a'.repeat(5000)}/b`), 404, unknown);
+    expectBody(
+      await call(main, '/vm-manager/api/vm/assign/..%2F..', { credentials: 'alice:pw' }),
+      404,
+      unknown,
+    );
+    const notFound = body(400, 400042, 'VM pool not found');
+    expectBody(
+      await call(main, `/vm-manager/api/vm/assign/${'p'.repeat(3000)}`, { credentials: 'alice:pw' }),
+      400,
+      notFound,
+    );
+    expectBody(
+      await call(main, '/vm-manager/api/vm/assign/%F0%9F%98%80%00', { credentials: 'alice:pw' }),
+      400,
+      notFound,
+    );
+    expectBody(
+      await call(main, '/vm-manager/api/user/login?realm=../../etc', { credentials: 'alice:pw' }),
+      401,
+      body(401, 401004, 'Incorrect realm'),
+    );
+    const incorrect = body(401, 401003, 'Incorrect credentials');
+    for (const credentials of [
+      'alice\r\n:pw',
+      'alice:pw\u0001',
+      `${'x'.repeat(2000)}:pw`,
+      'ALICE:pw:extra',
+      '*:*',
+    ]) {
+      expectBody(await call(main, '/vm-manager/api/user/login', { credentials }), 401, incorrect);
+    }
+    expectBody(
+      await call(main, '/vm-manager/api/vm/list?type=%00', { credentials: 'alice:pw' }),
+      400,
+      body(400, 400032, 'Unkown type - Use nothing,all(default),dynamic,persistent'),
+    );
+    expectBody(
+      await call(main, '/vm-manager/api/vm/list?type[]=all&type=', { credentials: 'alice:pw' }),
+      200,
+      (await call(main, '/vm-manager/api/vm/list', { credentials: 'alice:pw' })).text,
+    );
+  });
+
   test('18 and assignment afterwards: the VM appears as the user’s dynamic entry', async () => {
     // Runs last in this suite: it changes the store.
     expectBody(

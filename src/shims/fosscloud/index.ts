@@ -4,6 +4,7 @@
  * vm-manager 1.3.2 did (see compat/fosscloud.md). Every call after the login runs as the
  * authenticated user, so the graph's own authorization and rights rules apply.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../config/index.js';
 import type { FosscloudShimSettings } from '../../config/fosscloud.js';
@@ -201,22 +202,19 @@ export function fosscloudShim(settings: FosscloudShimSettings, dependencies: Shi
   async function handleRoute(request: IncomingMessage, route: FosscloudRoute): Promise<ShimResponse> {
     if (!settings.enable) throw answer('notEnabled');
     if (settings.defaultRealm === '') throw answer('noDefaultRealm');
-    const requestId = String(request.headers['x-request-id'] ?? '').slice(0, 64) || undefined;
+    // One id for every graph call of this request, so the server log ties them together.
+    const requestId = randomUUID();
     const serverAddress = plainAddress(request.socket.localAddress ?? '');
     const clientAddress = request.socket.remoteAddress ?? '';
     if (route.action === 'realms') {
-      const data = await run(
-        FosscloudRealmsDocument,
-        {},
-        { principal: ANONYMOUS, ...(requestId ? { requestId } : {}) },
-      );
+      const data = await run(FosscloudRealmsDocument, {}, { principal: ANONYMOUS, requestId });
       const realms = data.realms
         .filter((realm) => realm.id !== '')
         .map((realm) => realmObject(realm, settings.defaultRealm));
       return successResponse(200011, { realms });
     }
     const realm = route.realm !== null && route.realm !== '' ? route.realm : settings.defaultRealm;
-    const caller = await login(request, realm, requestId ?? '');
+    const caller = await login(request, realm, requestId);
     switch (route.action) {
       case 'login':
         return successResponse(200001);
