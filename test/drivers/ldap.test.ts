@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'ldapts';
+import { parseConfig } from '../../src/config/index.js';
 import {
   BASE,
   bigVm,
@@ -305,5 +306,45 @@ describe('LDAP driver against a real slapd, through the FOSS-Cloud API', () => {
     assert.equal(back.json.code, 200031);
     assert.equal((await get(cloud, '/vm-manager/api/user/login', 'alice:alice-pw')).status, 200);
     assert.equal((await fetch(`${cloud.url}/readyz`)).status, 200);
+  });
+});
+
+describe('LDAP driver configuration', () => {
+  const ldap = {
+    driver: 'ldap',
+    url: 'ldap://127.0.0.1:389',
+    bindDN: SERVICE_DN,
+    bindPassword: 'x',
+    baseDN: BASE,
+  };
+
+  test('drivers.users and drivers.vms take embedded (default) or ldap, with clear errors', () => {
+    assert.deepEqual(parseConfig({}).drivers.users, { driver: 'embedded' });
+    assert.deepEqual(parseConfig({ drivers: { vms: {} } }).drivers.vms, { driver: 'embedded' });
+    const parsed = parseConfig({ drivers: { users: ldap, vms: ldap } }).drivers;
+    assert.deepEqual(parsed.users, { ...ldap, timeoutMs: 5000, poolSize: 4 });
+    assert.throws(
+      () => parseConfig({ drivers: { users: { ...ldap, bindPassword: '' } } }),
+      /drivers\.users\.bindPassword/,
+    );
+    assert.throws(
+      () => parseConfig({ drivers: { users: { driver: 'ldap', url: ldap.url } } }),
+      /drivers\.users\.bindDN/,
+    );
+    assert.throws(() => parseConfig({ drivers: { vms: { ...ldap, url: 'http://x' } } }), /drivers\.vms\.url/);
+    assert.throws(() => parseConfig({ drivers: { nodes: ldap } }), /drivers\.nodes/);
+    assert.throws(
+      () => parseConfig({ drivers: { users: { ...ldap, extra: 1 } } }),
+      /drivers\.users\.extra: unknown key/,
+    );
+  });
+
+  test('shims.fosscloud defaults follow the original', () => {
+    assert.deepEqual(parseConfig({}).shims.fosscloud, {
+      enable: false,
+      defaultRealm: '4000013',
+      macByParameter: false,
+      mappingEnabled: true,
+    });
   });
 });
