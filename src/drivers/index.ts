@@ -4,8 +4,8 @@
  */
 import type { Config } from '../config/index.js';
 import type { CloudSources } from '../subgraphs/index.js';
-import { openEmbedded, type EmbeddedBackend } from './embedded/index.js';
-import { openLdap, type LdapBackend } from './ldap/index.js';
+import { openEmbedded, type EmbeddedBackend, type EmbeddedUsers } from './embedded/index.js';
+import { openLdap, withExternalRealms, type LdapBackend } from './ldap/index.js';
 
 export interface Backends {
   sources: CloudSources;
@@ -42,8 +42,12 @@ export function openBackends(config: Config): Backends {
     return backend;
   };
   switch (config.drivers.users.driver) {
-    case 'embedded':
+    case 'embedded': {
+      // Realms of kind ldap with a stored directory log their users in there.
+      const users = embedded.sources.users.users as EmbeddedUsers;
+      sources = { ...sources, users: { ...sources.users, users: withExternalRealms(users) } };
       break;
+    }
     case 'ldap':
       sources = { ...sources, users: { ...sources.users, users: directory(config.drivers.users).users } };
       break;

@@ -13,7 +13,7 @@ import { ldif, startSlapd, type Slapd } from '../support/slapd.js';
 export const BASE = 'dc=foss-cloud,dc=org';
 export const SERVICE_DN = `cn=admin,${BASE}`;
 export const SERVICE_PASSWORD = 'fc-service-secret';
-const SCHOOL = 'dc=school,dc=example';
+export const SCHOOL = 'dc=school,dc=example';
 const VIRT = `ou=virtualization,ou=services,${BASE}`;
 
 export const IDS = {
@@ -164,7 +164,7 @@ function fossCloudTree(url: string): string {
   ]);
 }
 
-const schoolTree = ldif([
+export const schoolTree = ldif([
   { dn: SCHOOL, objectClass: ['dcObject', 'organization'], dc: 'school', o: 'School' },
   ou('users', SCHOOL),
   {

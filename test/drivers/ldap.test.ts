@@ -12,12 +12,16 @@ import {
   BASE,
   bigVm,
   IDS,
+  SCHOOL,
+  schoolTree,
   SERVICE_DN,
   SERVICE_PASSWORD,
   startLdapCloud,
   type LdapCloud,
 } from './ldap.fixture.js';
-import { ADMIN_TOKEN, postGraphQL } from '../support/cloudfed.js';
+import { stringify } from 'yaml';
+import { ADMIN_TOKEN, postGraphQL, startTestServer } from '../support/cloudfed.js';
+import { startSlapd } from '../support/slapd.js';
 
 const VIRT = `ou=virtualization,ou=services,${BASE}`;
 
@@ -346,5 +350,64 @@ describe('LDAP driver configuration', () => {
       macByParameter: false,
       mappingEnabled: true,
     });
+  });
+});
+
+describe('an external-directory realm with the embedded users driver', () => {
+  test('first login creates the local user in the store; outage → 500000; restart → works', async () => {
+    const slapd = await startSlapd([
+      { suffix: SCHOOL, rootDN: `cn=admin,${SCHOOL}`, rootPassword: 'school-admin', ldif: schoolTree },
+    ]);
+    const server = await startTestServer({
+      demo: false,
+      importText: stringify({
+        realms: [
+          { id: '4000013', name: 'FOSS-Cloud', default: true },
+          {
+            id: '4000020',
+            name: 'School AD',
+            kind: 'ldap',
+            directory: {
+              url: slapd.url,
+              baseDN: `ou=users,${SCHOOL}`,
+              bindDN: `cn=reader,${SCHOOL}`,
+              bindPassword: 'school-reader-secret',
+            },
+          },
+        ],
+      }),
+      config: { shims: { fosscloud: { enable: true } } },
+    });
+    try {
+      const login = (credentials: string, path = '/vm-manager/api/user/login/realm/4000020') =>
+        fetch(`${server.url}${path}`, {
+          headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` },
+        }).then(async (response) => ({ status: response.status, json: JSON.parse(await response.text()) }));
+      assert.equal((await login('carol:wrong')).json.code, 401003);
+      assert.equal((await login('*:carol-pw')).json.code, 401003);
+      assert.equal((await login('carol:carol-pw')).status, 200);
+      assert.equal((await login('carol:carol-pw', '/vm-manager/api/user/login?realm=4000020')).status, 200);
+      const created = await server.graphql(`{ users { nodes { username realm { id } } } }`);
+      const carol = created.data?.users.nodes.filter((user: any) => user.username === 'carol@school.example');
+      assert.deepEqual(carol, [{ username: 'carol@school.example', realm: { id: '4000020' } }]);
+      // The stored password of the realm's service account is sealed, not in clear.
+      const row = server.backends
+        .embedded!.store.db.prepare('SELECT bind_password FROM realm_directories')
+        .get() as {
+        bind_password: string;
+      };
+      assert.ok(row.bind_password.startsWith('v1:') && !row.bind_password.includes('school-reader-secret'));
+      await slapd.stop();
+      const down = await login('carol:carol-pw');
+      assert.deepEqual(
+        [down.status, down.json.code, down.json.devDescription],
+        [400, 500000, `ldap_connect to ${slapd.url} failed`],
+      );
+      await slapd.start();
+      assert.equal((await login('carol:carol-pw')).status, 200);
+    } finally {
+      await server.close();
+      await slapd.close();
+    }
   });
 });

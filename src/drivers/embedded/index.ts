@@ -16,6 +16,7 @@ import { importDatacenter } from './import.js';
 export { Store } from './store.js';
 export { importDatacenter, DatacenterImportError } from './import.js';
 export { EmbeddedDirectoryTokens } from './directory-tokens.js';
+export type { EmbeddedUsers } from './users.js';
 
 export interface EmbeddedBackend {
   store: Store;

@@ -668,6 +668,29 @@ export class EmbeddedUsers implements UsersSource {
     return row ? this.secrets().open(row.secret, appId) : null;
   }
 
+  // External directories of realms (FOSS-Cloud realms backed by LDAP or Active Directory)
+
+  /** The external directory of a realm, with its service password unsealed; null when none. */
+  async realmDirectory(realmId: string): Promise<{
+    url: string;
+    baseDN: string;
+    bindDN: string;
+    bindPassword: string;
+    userAttribute: string;
+  } | null> {
+    const row = this.db.prepare('SELECT * FROM realm_directories WHERE realm_id = ?').get(realmId) as
+      | { url: string; base_dn: string; bind_dn: string; bind_password: string; user_attribute: string }
+      | undefined;
+    if (!row) return null;
+    return {
+      url: row.url,
+      baseDN: row.base_dn,
+      bindDN: row.bind_dn,
+      bindPassword: this.secrets().open(row.bind_password, `realm:${realmId}`),
+      userAttribute: row.user_attribute,
+    };
+  }
+
   // Feedback
 
   async addFeedback(feedback: Omit<FeedbackRecord, 'id'>): Promise<FeedbackRecord> {

@@ -11,6 +11,12 @@ import { LdapVms } from './vms.js';
 
 export { LdapUsers, type DirectoryTokenStore } from './users.js';
 export { LdapVms } from './vms.js';
+export {
+  checkExternalDirectory,
+  withExternalRealms,
+  type ExternalDirectory,
+  type RealmDirectories,
+} from './external.js';
 
 export interface LdapBackend {
   users: LdapUsers;

@@ -5,13 +5,7 @@
  * clients, which the directory does not hold, go to the embedded store; feedback is not supported.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  InvalidCredentialsError,
-  NoSuchObjectError,
-  ResultCodeError,
-  SizeLimitExceededError,
-  type Entry,
-} from 'ldapts';
+import { InvalidCredentialsError, NoSuchObjectError, type Entry } from 'ldapts';
 import type {
   ApiClientRecord,
   ComponentFields,
@@ -30,7 +24,8 @@ import type {
   UserTokenRecord,
   ViewRight,
 } from '../../subgraphs/users/index.js';
-import { all, childDN, escapeFilter, first, unreachable, type Directory } from './directory.js';
+import { all, childDN, escapeFilter, first, type Directory } from './directory.js';
+import { checkExternalDirectory, localUsername } from './external.js';
 import {
   anyOf,
   bool,
@@ -63,7 +58,6 @@ const EXTERNAL_ATTRIBUTES = [
   'sstLDAPBindPassword',
   'sstLDAPUserAttribute',
 ];
-const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
 const OWNER: UserRightsRecord = { dynamicVmView: 'owner', persistentVmView: 'owner' };
 
 function viewRight(value: string | undefined): ViewRight | null {
@@ -370,10 +364,7 @@ export class LdapUsers implements UsersSource {
     }
   }
 
-  /**
-   * A login in a realm backed by an external directory: find the user there (service bind, escaped
-   * filter), bind as them, then find or create the local user entry.
-   */
+  /** A login in a realm backed by an external directory; the first one creates the local user entry. */
   private async externalLogin(
     realm: RealmRecord,
     username: string,
@@ -382,60 +373,30 @@ export class LdapUsers implements UsersSource {
     const [entry] = await this.directory.search(
       this.layout.realms,
       escapeFilter`(&(objectClass=sstRealm)(uid=${realm.id}))`,
-      {
-        attributes: EXTERNAL_ATTRIBUTES,
-      },
+      { attributes: EXTERNAL_ATTRIBUTES },
     );
-    const url = entry ? first(entry, 'sstLDAPServerURI') : null;
-    const base = entry ? first(entry, 'sstLDAPBaseDN') : null;
-    const bindDN = entry ? first(entry, 'sstLDAPBindDN') : null;
-    const bindPassword = entry ? first(entry, 'sstLDAPBindPassword') : null;
-    const attribute = (entry && first(entry, 'sstLDAPUserAttribute')) || 'uid';
-    if (
-      !url ||
-      !base ||
-      !bindDN ||
-      !bindPassword ||
-      !ATTRIBUTE_NAME.test(attribute) ||
-      !/^ldaps?:\/\//.test(url)
-    ) {
-      throw unsupported('users', `logins in realm ${realm.id}: its external directory is not configured`);
-    }
-    const client = this.directory.client(url);
-    let found: Entry[];
-    try {
-      await client.bind(bindDN, bindPassword);
-      found = (
-        await client.search(base, {
-          scope: 'sub',
-          filter: `(${attribute}=${escapeFilter`${username}`})`,
-          attributes: ['mail', 'cn', attribute],
-          sizeLimit: 2,
-        })
-      ).searchEntries;
-    } catch (error) {
-      if (error instanceof InvalidCredentialsError) {
-        throw this.directory.failure(error, `service bind in the directory of realm ${realm.id}`);
-      }
-      if (error instanceof NoSuchObjectError || error instanceof SizeLimitExceededError) found = [];
-      else if (error instanceof ResultCodeError) throw this.directory.failure(error, 'search');
-      else throw unreachable(url, error);
-    } finally {
-      await client.unbind().catch(() => undefined);
-    }
-    if (found.length !== 1) return { kind: 'rejected' };
-    const external = found[0]!;
-    if (!(await this.bindAs(url, external.dn, password))) return { kind: 'rejected' };
-    const mail = (first(external, 'mail') ?? '').toLowerCase();
-    const local = mail || `${username.toLowerCase()}@realm-${realm.id.toLowerCase()}.invalid`;
+    const login = await checkExternalDirectory(
+      {
+        url: (entry && first(entry, 'sstLDAPServerURI')) ?? '',
+        baseDN: (entry && first(entry, 'sstLDAPBaseDN')) ?? '',
+        bindDN: (entry && first(entry, 'sstLDAPBindDN')) ?? '',
+        bindPassword: (entry && first(entry, 'sstLDAPBindPassword')) ?? '',
+        userAttribute: (entry && first(entry, 'sstLDAPUserAttribute')) || 'uid',
+      },
+      username,
+      password,
+      this.directory.settings.timeoutMs,
+      realm.id,
+    );
+    if (login.kind === 'rejected') return login;
+    const local = localUsername(username, realm.id, login.mail);
     const [existing] = await this.getUsersByUsername([local]);
     if (existing) return { kind: 'accepted', user: existing };
-    const id = randomUUID();
     const outcome = await this.addUser({
-      id,
+      id: randomUUID(),
       numericId: null,
       username: local,
-      realName: first(external, 'cn') ?? '',
+      realName: login.name ?? '',
       emails: [local],
       groups: ['default'],
       active: true,

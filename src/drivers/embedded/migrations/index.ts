@@ -4,7 +4,7 @@ import vms from './003_vms.js';
 import volumes from './004_volumes.js';
 import networks from './005_networks.js';
 import users from './006_users.js';
-import directoryTokens from './010_directory_tokens.js';
+import directories from './010_directories.js';
 
 export interface Migration {
   version: number;
@@ -20,5 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'volumes', sql: volumes },
   { version: 5, name: 'networks', sql: networks },
   { version: 6, name: 'users', sql: users },
-  { version: 10, name: 'directory_tokens', sql: directoryTokens },
+  { version: 10, name: 'directories', sql: directories },
 ];
