@@ -693,6 +693,26 @@ describe('FOSS-Cloud settings and failures', () => {
     }
   });
 
+  test('concurrent assignments on the embedded store never share a VM', async () => {
+    const fresh = await server();
+    try {
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          call(fresh, `/vm-manager/api/vm/assign/${IDS.dynPool}`, { credentials: 'alice:pw' }),
+        ),
+      );
+      const won = replies
+        .filter((reply) => reply.status === 200)
+        .map((reply) => JSON.parse(reply.text).vm.uuid);
+      assert.deepEqual(won.sort(), [IDS.desk1, IDS.desk4].sort());
+      const lost = replies.filter((reply) => reply.status !== 200);
+      assert.equal(lost.length, 8);
+      for (const reply of lost) expectBody(reply, 500, body(500, 500043, 'No free vm available'));
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test('27: a realm named Schüler', async () => {
     const main = await server();
     try {
