@@ -8,12 +8,21 @@ import { z } from 'zod';
 import { AstakosShimConfig } from './astakos.js';
 import { FosscloudShimConfig } from './fosscloud.js';
 import { GlusterShimConfig } from './gluster.js';
+import { LdapDriverConfig } from './ldap.js';
 import { LuksctlShimConfig, VolumesDriverConfig } from './luksctl.js';
 import { PvcShimConfig } from './pvc.js';
 
 const port = z.number().int().min(0).max(65535);
 
 const embeddedOnly = z.strictObject({ driver: z.literal('embedded').default('embedded') });
+/** Domains an LDAP directory can serve: embedded (the default when `driver` is absent) or ldap. */
+const embeddedOrLdap = z.preprocess(
+  (value) =>
+    typeof value === 'object' && value !== null && !('driver' in value)
+      ? { ...value, driver: 'embedded' }
+      : value,
+  z.discriminatedUnion('driver', [embeddedOnly, LdapDriverConfig]),
+);
 
 const ConfigSchema = z.strictObject({
   server: z
@@ -55,10 +64,10 @@ const ConfigSchema = z.strictObject({
   drivers: z
     .strictObject({
       nodes: embeddedOnly.prefault({}),
-      vms: embeddedOnly.prefault({}),
+      vms: embeddedOrLdap.default({ driver: 'embedded' }),
       volumes: VolumesDriverConfig,
       networks: embeddedOnly.prefault({}),
-      users: embeddedOnly.prefault({}),
+      users: embeddedOrLdap.default({ driver: 'embedded' }),
     })
     .prefault({}),
   split: z

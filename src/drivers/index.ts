@@ -4,9 +4,10 @@
  */
 import type { Config } from '../config/index.js';
 import type { CloudSources } from '../subgraphs/index.js';
-import { openEmbedded, type EmbeddedBackend } from './embedded/index.js';
-import { createSmtpFeedbackNotifier } from './smtp/index.js';
+import { openEmbedded, type EmbeddedBackend, type EmbeddedUsers } from './embedded/index.js';
+import { openLdap, withExternalRealms, type LdapBackend } from './ldap/index.js';
 import { createVaultClient, luksVolumes } from './luks/index.js';
+import { createSmtpFeedbackNotifier } from './smtp/index.js';
 
 export interface Backends {
   sources: CloudSources;
@@ -18,11 +19,12 @@ export interface Backends {
 }
 
 export function openBackends(config: Config): Backends {
-  // Only the embedded driver exists so far; each real driver adds its case here.
   const usesEmbedded = Object.values(config.drivers).some((domain) => {
     switch (domain.driver) {
       case 'embedded':
         return true;
+      case 'ldap':
+        return false;
     }
   });
   const vault = config.drivers.volumes.vault;
@@ -31,14 +33,44 @@ export function openBackends(config: Config): Backends {
     tlsVerify: vault.tlsVerify,
     timeoutMs: vault.timeoutMs,
   });
+  // The embedded store also keeps what a directory does not hold (tokens, components, API clients).
   const embedded = usesEmbedded ? openEmbedded(config.store.path, { volumes: { passphrases } }) : undefined;
   if (!embedded) throw new Error('No driver is configured');
+  let sources = embedded.sources;
+  // One connection pool per directory, shared by the domains that name the same one.
+  const directories = new Map<string, LdapBackend>();
+  const directory = (settings: Extract<Config['drivers']['users'], { driver: 'ldap' }>) => {
+    const key = JSON.stringify([settings.url, settings.bindDN, settings.baseDN]);
+    let backend = directories.get(key);
+    if (!backend)
+      directories.set(
+        key,
+        (backend = openLdap(settings, embedded.sources.users.users, embedded.directoryTokens)),
+      );
+    return backend;
+  };
+  switch (config.drivers.users.driver) {
+    case 'embedded': {
+      // Realms of kind ldap with a stored directory log their users in there.
+      const users = embedded.sources.users.users as EmbeddedUsers;
+      sources = { ...sources, users: { ...sources.users, users: withExternalRealms(users) } };
+      break;
+    }
+    case 'ldap':
+      sources = { ...sources, users: { ...sources.users, users: directory(config.drivers.users).users } };
+      break;
+  }
+  switch (config.drivers.vms.driver) {
+    case 'embedded':
+      break;
+    case 'ldap':
+      sources = { ...sources, vms: { ...sources.vms, vms: directory(config.drivers.vms).vms } };
+      break;
+  }
   // Astakos feedback goes out through the configured mail relay (stored either way).
   const smtp = config.shims.astakos.feedback.smtp;
   const mailer = smtp ? createSmtpFeedbackNotifier(smtp) : undefined;
-  let sources = mailer
-    ? { ...embedded.sources, users: { ...embedded.sources.users, feedbackNotifier: mailer } }
-    : embedded.sources;
+  if (mailer) sources = { ...sources, users: { ...sources.users, feedbackNotifier: mailer } };
   // Encrypted volumes: their list stays in the store; state and open go to luksctl when configured.
   const encrypted = config.drivers.volumes.encrypted;
   switch (encrypted?.driver) {
@@ -51,12 +83,15 @@ export function openBackends(config: Config): Backends {
       };
       break;
   }
+  const ldap = [...directories.values()];
   return {
     sources,
     embedded,
-    ready: async () => embedded.ready(),
+    ready: async () =>
+      embedded.ready() && (await Promise.all(ldap.map((backend) => backend.ready()))).every(Boolean),
     close: () => {
       mailer?.close();
+      for (const backend of ldap) void backend.close();
       embedded.close();
     },
   };

@@ -7,8 +7,11 @@ import { createHmac, randomBytes, timingSafeEqual, createHash } from 'node:crypt
 
 export type Principal =
   | { kind: 'anonymous' }
-  /** A person, authenticated by token or password. `admin` users may do anything. */
-  | { kind: 'user'; id: string; name: string; admin: boolean; groups: string[] }
+  /**
+   * A person, authenticated by token or password. `admin` users may do anything. `rights` are the
+   * user's FOSS-Cloud view rights (absent: `owner` for both).
+   */
+  | { kind: 'user'; id: string; name: string; admin: boolean; groups: string[]; rights?: ViewRights }
   /** A registered component (Cyclades, Pithos, …) authenticated by its component token. */
   | { kind: 'service'; id: string }
   /** A legacy API caller acting with operator rights: a PVC token, a Gluster app, an open shim. */
@@ -21,6 +24,16 @@ export type Principal =
   | { kind: 'encryptedVolumeTarget'; via: string; address: string | null; volumeId: string | null }
   /** The server itself: CLI commands, import, seeding. */
   | { kind: 'system' };
+
+/** FOSS-Cloud view rights: every VM, the user's own, or none. */
+export type ViewRightName = 'all' | 'owner' | 'none';
+
+export interface ViewRights {
+  /** FOSS-Cloud `dynamicVM.view`. */
+  dynamicVmView: ViewRightName;
+  /** FOSS-Cloud `persistentVM.view`. */
+  persistentVmView: ViewRightName;
+}
 
 export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 export const SYSTEM: Principal = Object.freeze({ kind: 'system' });

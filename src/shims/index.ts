@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import type { Shim, ShimDependencies } from './kit/index.js';
 import { createAstakosShim } from './astakos/index.js';
 import { createLuksctlShim } from './luksctl/index.js';
+import { createFosscloudShim } from './fosscloud/index.js';
 
 export type {
   Caller,
@@ -21,7 +22,7 @@ export { toGraphFailures } from './kit/index.js';
 
 type ShimFactory = (config: Config, dependencies: ShimDependencies) => Shim | null;
 
-const FACTORIES: readonly ShimFactory[] = [createAstakosShim, createLuksctlShim];
+const FACTORIES: readonly ShimFactory[] = [createAstakosShim, createFosscloudShim, createLuksctlShim];
 
 /** Every enabled shim, built around the given graph executor. */
 export function buildShims(config: Config, dependencies: ShimDependencies): Shim[] {

@@ -910,6 +910,7 @@ describe('users: authenticator and first start', () => {
       name: 'alice@example.com',
       admin: false,
       groups: ['default', 'teachers'],
+      rights: { dynamicVmView: 'owner', persistentVmView: 'owner' },
     });
     assert.deepEqual(await auth.authenticateToken('C1'), { kind: 'service', id: 'cyclades' });
     assert.equal(await auth.authenticateToken('T2'), null);
@@ -945,6 +946,7 @@ describe('users: authenticator and first start', () => {
       name: 'admin@example.com',
       admin: true,
       groups: ['default'],
+      rights: { dynamicVmView: 'all', persistentVmView: 'all' },
     });
     assert.deepEqual(await ensureAdmin(source, { token: 'from-env' }), { created: false });
     // A newly configured admin token replaces the old one, so the configuration always works.

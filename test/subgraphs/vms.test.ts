@@ -678,10 +678,25 @@ describe('FOSS-Cloud pools, assignment and MAC mappings', () => {
     failure(await run(alice, `{ myPersistentVms(asUser: { id: "${BOB_ID}" }) { name } }`), 'FORBIDDEN');
     failure(await run(operator, ENTRIES), 'BAD_USER_INPUT', 'USER_REQUIRED');
     failure(await run(ANONYMOUS, ENTRIES), 'UNAUTHENTICATED');
-    const dyn = data(
-      await run(alice, `{ dynamicVirtualMachines { totalCount nodes { name assignmentStatus } } }`),
-    );
-    assert.equal(dyn.dynamicVirtualMachines.totalCount, 4);
+    const ALL_DYNAMIC = `{ dynamicVirtualMachines { totalCount nodes { name assignmentStatus } } }`;
+    failure(await run(alice, ALL_DYNAMIC), 'FORBIDDEN', 'DYNAMIC_VIEW_ALL_REQUIRED');
+    const viewer: Principal = { ...alice, rights: { dynamicVmView: 'all', persistentVmView: 'owner' } };
+    assert.equal(data(await run(viewer, ALL_DYNAMIC)).dynamicVirtualMachines.totalCount, 4);
+    assert.equal(data(await run(admin, ALL_DYNAMIC)).dynamicVirtualMachines.totalCount, 4);
+  });
+
+  test('FOSS-Cloud view rights decide the dynamic entries and persistent VMs', async () => {
+    const { run } = setup();
+    const none: Principal = { ...alice, rights: { dynamicVmView: 'none', persistentVmView: 'none' } };
+    assert.deepEqual(data(await run(none, ENTRIES)).myDynamicVmEntries, []);
+    assert.deepEqual(data(await run(none, `{ myPersistentVms { name } }`)).myPersistentVms, [
+      { name: 'test1' },
+      { name: 'web1' },
+    ]);
+    const everything: Principal = { ...alice, rights: { dynamicVmView: 'owner', persistentVmView: 'all' } };
+    const all = data(await run(everything, `{ myPersistentVms { name type } }`)).myPersistentVms;
+    assert.equal(all.length, 6);
+    assert.ok(all.every((vm: { type: string }) => vm.type === 'PERSISTENT'));
   });
 
   test('assignment takes the first free running Desktop VM, atomically', async () => {

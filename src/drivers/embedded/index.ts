@@ -9,15 +9,20 @@ import { EmbeddedNetworks } from './networks.js';
 import { EmbeddedUsers } from './users.js';
 import { EmbeddedVms } from './vms.js';
 import { EmbeddedVolumes, type EmbeddedVolumesOptions } from './volumes.js';
+import { EmbeddedDirectoryTokens } from './directory-tokens.js';
 import { Store } from './store.js';
 import { importDatacenter } from './import.js';
 
 export { Store } from './store.js';
 export { importDatacenter, DatacenterImportError } from './import.js';
+export { EmbeddedDirectoryTokens } from './directory-tokens.js';
+export type { EmbeddedUsers } from './users.js';
 
 export interface EmbeddedBackend {
   store: Store;
   sources: CloudSources;
+  /** Tokens of users a directory keeps (for the LDAP users driver). */
+  directoryTokens: EmbeddedDirectoryTokens;
   ready(): boolean;
   close(): void;
   /** Loads a datacenter description (YAML or JSON text) in one transaction. */
@@ -39,6 +44,7 @@ export function openEmbedded(
   return {
     store,
     sources,
+    directoryTokens: new EmbeddedDirectoryTokens(store),
     ready: () => {
       store.db.prepare('SELECT 1').get();
       return true;

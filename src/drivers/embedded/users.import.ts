@@ -8,6 +8,12 @@
  *     name: FOSS-Cloud            # display name
  *     kind: internal              # internal | ldap (default internal)
  *     default: true               # the realm of logins that name none (at most one)
+ *     directory:                  # kind ldap: the external LDAP/AD its users log in against
+ *       url: ldap://ad.school.example:389
+ *       baseDN: ou=users,dc=school,dc=example
+ *       bindDN: cn=reader,dc=school,dc=example   # service account that finds the user
+ *       bindPassword: secret                     # stored encrypted (AES-256-GCM)
+ *       userAttribute: uid                       # default uid (sAMAccountName for AD)
  * users:
  *   - id: a9dc21d2-bcb2-4104-9a9e-402b7c70d6d8   # lower-case UUID
  *     numericId: 2                # optional: Astakos' numeric id (default: next free)
@@ -86,6 +92,18 @@ const RealmSchema = z.strictObject({
   name: text.min(1),
   kind: z.enum(['internal', 'ldap']).default('internal'),
   default: z.boolean().default(false),
+  directory: z
+    .strictObject({
+      url: z.string().regex(/^ldaps?:\/\/[^\s/]+\/?$/, 'ldap://host[:port] or ldaps://host[:port]'),
+      baseDN: z.string().min(1),
+      bindDN: z.string().min(1),
+      bindPassword: clearSecret,
+      userAttribute: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/)
+        .default('uid'),
+    })
+    .optional(),
 });
 
 const UserSchema = z
@@ -171,6 +189,19 @@ export function importUsers(store: Store, data: unknown, options: { secretsKey?:
         throw new DatacenterImportError(`realms[${index}].id: realm "${realm.id}" already exists`);
       }
       insertRealm(db, { id: realm.id, name: realm.name, kind: realm.kind, isDefault: realm.default });
+      if (realm.directory) {
+        if (realm.kind !== 'ldap') {
+          throw new DatacenterImportError(
+            `realms[${index}].directory: only a realm of kind ldap has a directory`,
+          );
+        }
+        const box = options.secretsKey ? new SecretBox(options.secretsKey) : SecretBox.fromStore(store);
+        const { url, baseDN, bindDN, bindPassword, userAttribute } = realm.directory;
+        db.prepare(
+          `INSERT INTO realm_directories (realm_id, url, base_dn, bind_dn, bind_password, user_attribute)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(realm.id, url, baseDN, bindDN, box.seal(bindPassword, `realm:${realm.id}`), userAttribute);
+      }
     });
     if (realms.filter((realm) => realm.default).length > 1) {
       throw new DatacenterImportError('realms: at most one realm may be the default');

@@ -14,6 +14,7 @@ import type {
   UserPatch,
   UserRecord,
   UsersSource,
+  DirectoryLogin,
   UserTokenRecord,
 } from '../../subgraphs/users/index.js';
 import type { Db, Store } from './store.js';
@@ -438,6 +439,11 @@ export class EmbeddedUsers implements UsersSource {
     return this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, id).changes > 0;
   }
 
+  /** The embedded store keeps scrypt hashes, whatever the realm's kind. */
+  async checkDirectoryPassword(): Promise<DirectoryLogin> {
+    return { kind: 'hash' };
+  }
+
   async passwordHashes(ids: readonly string[]): Promise<PasswordHashRecord[]> {
     if (ids.length === 0) return [];
     const rows = this.db
@@ -683,6 +689,29 @@ export class EmbeddedUsers implements UsersSource {
     const row = this.db.prepare('SELECT secret FROM api_clients WHERE app_id = ?').get(appId) as
       { secret: string } | undefined;
     return row ? this.secrets().open(row.secret, appId) : null;
+  }
+
+  // External directories of realms (FOSS-Cloud realms backed by LDAP or Active Directory)
+
+  /** The external directory of a realm, with its service password unsealed; null when none. */
+  async realmDirectory(realmId: string): Promise<{
+    url: string;
+    baseDN: string;
+    bindDN: string;
+    bindPassword: string;
+    userAttribute: string;
+  } | null> {
+    const row = this.db.prepare('SELECT * FROM realm_directories WHERE realm_id = ?').get(realmId) as
+      | { url: string; base_dn: string; bind_dn: string; bind_password: string; user_attribute: string }
+      | undefined;
+    if (!row) return null;
+    return {
+      url: row.url,
+      baseDN: row.base_dn,
+      bindDN: row.bind_dn,
+      bindPassword: this.secrets().open(row.bind_password, `realm:${realmId}`),
+      userAttribute: row.user_attribute,
+    };
   }
 
   // Feedback

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badInput, conflict, notFound } from '../../errors/index.js';
 import { requireAuthenticated, requirePrivileged, type RequestContext } from '../kit/index.js';
 import { networksLoaders } from './loaders.js';
@@ -17,6 +17,25 @@ export class DhcpLeaseResolver {
     requireAuthenticated(context);
     const record = await networksLoaders(context, this.source).networkByVni.load(lease.record.vni);
     return record ? Network.from(record) : null;
+  }
+
+  @Query(() => String, {
+    nullable: true,
+    description:
+      'The MAC address (lower case) of a client IPv4 address on one of the cloud’s own networks, from its active (unexpired) DHCP lease or, failing that, its static reservation; null when the address is on none of them (a client behind a router). FOSS-Cloud’s thin-client mapping asks it instead of `arp`. BAD_USER_INPUT INVALID_IP.',
+  })
+  async clientMacAddress(@Ctx() context: RequestContext, @Arg('ip', () => String) ip: string) {
+    requireAuthenticated(context);
+    if (!isIpv4Address(ip))
+      throw badInput(`'${ip.slice(0, 64)}' is not an IPv4 address`, { reason: 'INVALID_IP' });
+    const networks = await this.source.listNetworks();
+    const leases = await this.source.dhcpLeasesOf(networks.map((network) => network.vni));
+    const matching = leases.filter((lease) => lease.ipAddress === ip);
+    const now = Date.now() / 1000;
+    const found =
+      matching.find((lease) => !lease.isStatic && (lease.expiresAt === null || lease.expiresAt > now)) ??
+      matching.find((lease) => lease.isStatic);
+    return found ? found.mac.toLowerCase() : null;
   }
 
   @Mutation(() => DhcpLease, {

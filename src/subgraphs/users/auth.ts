@@ -63,7 +63,14 @@ export async function checkComponentToken(
 
 /** The principal of an authenticated user. */
 export function userPrincipal(user: UserRecord): Principal {
-  return { kind: 'user', id: user.id, name: user.username, admin: user.admin, groups: [...user.groups] };
+  return {
+    kind: 'user',
+    id: user.id,
+    name: user.username,
+    admin: user.admin,
+    groups: [...user.groups],
+    rights: { ...user.rights },
+  };
 }
 
 export type PasswordFailure =
@@ -95,7 +102,8 @@ function fail(reason: PasswordFailure): PasswordAuthentication {
  * A password login in a realm. Checks, in order: blank username or password (refused before any
  * lookup, so no blank password ever reaches a directory); the realm (the named one, else the
  * default); the user (the full username, or a short name `alice` for `alice@…` when it names one
- * user, preferring the realm's); the password (scrypt, constant time; an unknown user costs the
+ * user, preferring the realm's) and the password, or the directory's verdict where a directory
+ * checks passwords (LDAP bind); the password (scrypt, constant time; an unknown user costs the
  * same); membership of the realm; the user being active. Unknown user and wrong password give the
  * same BAD_CREDENTIALS, and membership is only revealed to someone who knows the password.
  */
@@ -114,10 +122,16 @@ export async function authenticatePassword(
     realm = (await source.listRealms()).find((candidate) => candidate.isDefault);
     if (!realm) return fail('NO_DEFAULT_REALM');
   }
-  const user = await findLoginUser(source, username, realm.id);
-  const [hash] = user ? await source.passwordHashes([user.id]) : [];
-  const matches = await verifyPassword(password, hash?.hash ?? null);
-  if (!user || !matches) return fail('BAD_CREDENTIALS');
+  const directory = await source.checkDirectoryPassword(realm, username, password);
+  if (directory.kind === 'rejected') return fail('BAD_CREDENTIALS');
+  let user: UserRecord | null;
+  if (directory.kind === 'accepted') user = directory.user;
+  else {
+    user = await findLoginUser(source, username, realm.id);
+    const [hash] = user ? await source.passwordHashes([user.id]) : [];
+    const matches = await verifyPassword(password, hash?.hash ?? null);
+    if (!user || !matches) return fail('BAD_CREDENTIALS');
+  }
   if (user.realmId !== realm.id) return fail('WRONG_REALM');
   if (!user.active) return fail('USER_INACTIVE');
   return { ok: true, user, realm, principal: userPrincipal(user) };

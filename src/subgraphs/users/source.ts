@@ -137,6 +137,13 @@ export interface PasswordHashRecord {
   hash: string;
 }
 
+/**
+ * A password check by the directory itself: `hash` when the source keeps password hashes (the
+ * subgraph verifies them), else the directory's verdict. An accepted external-directory login
+ * comes with the local user record (created on first login).
+ */
+export type DirectoryLogin = { kind: 'hash' } | { kind: 'accepted'; user: UserRecord } | { kind: 'rejected' };
+
 export interface UsersSource {
   // Realms
   /** Every realm, in registration order. */
@@ -173,6 +180,11 @@ export interface UsersSource {
   passwordHashes(ids: readonly string[]): Promise<PasswordHashRecord[]>;
   /** The numeric ids of these groups (stable per name; groups no user was ever in are left out). */
   groupIds(names: readonly string[]): Promise<GroupIdRecord[]>;
+  /**
+   * Checks a login where a directory decides (an LDAP bind in the internal directory or in the
+   * realm's external one). Never called with a blank username or password.
+   */
+  checkDirectoryPassword(realm: RealmRecord, username: string, password: string): Promise<DirectoryLogin>;
 
   // User tokens (one current token per user)
   /** The current tokens of these users. */

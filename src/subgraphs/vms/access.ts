@@ -1,10 +1,10 @@
 /**
  * Who may use a VM: administrators, operators, the system and services; its owner; users
- * assigned to it directly or through a group; and, for persistent VMs, the members (users or
- * groups) of its pool. Users see only the VMs they may use, and only they see console passwords.
+ * assigned to it directly or through a group; for persistent VMs, the members (users or
+ * groups) of its pool; and users whose FOSS-Cloud right `view = all` covers the VM's kind. Users see only the VMs they may use, and only they see console passwords.
  */
 import { badInput } from '../../errors/index.js';
-import { isPrivileged, type Principal } from '../../identity/index.js';
+import { isPrivileged, type Principal, type ViewRights } from '../../identity/index.js';
 import { requireAuthenticated, requirePrivileged, type RequestContext } from '../kit/index.js';
 import { vmsLoaders } from './loaders.js';
 import { checkPrincipalId } from './rules.js';
@@ -15,6 +15,17 @@ import type { VmActingUser } from './vm.inputs.js';
 export interface PoolUser {
   id: string;
   groups: string[];
+  /** FOSS-Cloud view rights; `owner` for both when the principal carries none. */
+  rights: ViewRights;
+}
+
+const OWNER_RIGHTS: ViewRights = Object.freeze({ dynamicVmView: 'owner', persistentVmView: 'owner' });
+
+/** The FOSS-Cloud view rights of a principal: privileged principals see everything. */
+export function viewRights(principal: Principal): ViewRights {
+  if (seesEverything(principal)) return { dynamicVmView: 'all', persistentVmView: 'all' };
+  if (principal.kind === 'user' && principal.rights) return { ...principal.rights };
+  return { ...OWNER_RIGHTS };
 }
 
 export function seesEverything(principal: Principal): boolean {
@@ -50,7 +61,11 @@ export async function mayUseAll(
     );
     if (isMember) memberOf.add(persistentPools[index]!);
   });
+  const rights = viewRights(principal);
   return vms.map((vm, index) => {
+    // FOSS-Cloud's `view = all` rights open every VM of that kind, console included.
+    if (vm.kind === 'dynamic' ? rights.dynamicVmView === 'all' : rights.persistentVmView === 'all')
+      return true;
     const vmUsers = users[index];
     const vmGroups = groups[index];
     if (vmUsers instanceof Error) throw vmUsers;
@@ -84,11 +99,12 @@ export function actingUser(context: RequestContext, asUser: VmActingUser | null 
     return {
       id: checkPrincipalId(asUser.id, 'asUser.id'),
       groups: asUser.groups.map((group) => checkPrincipalId(group, 'asUser.groups')),
+      rights: { ...OWNER_RIGHTS },
     };
   }
   const principal = requireAuthenticated(context);
   if (principal.kind !== 'user') {
     throw badInput('This operation is for a user; give asUser to act for one', { reason: 'USER_REQUIRED' });
   }
-  return { id: principal.id, groups: [...principal.groups] };
+  return { id: principal.id, groups: [...principal.groups], rights: viewRights(principal) };
 }

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badInput, conflict, forbidden, notFound } from '../../errors/index.js';
 import { requireAuthenticated, requirePrivileged, type RequestContext } from '../kit/index.js';
-import { actingUser, seesEverything, type PoolUser } from './access.js';
+import { actingUser, seesEverything, viewRights, type PoolUser } from './access.js';
 import { vmsLoaders } from './loaders.js';
 import { VmDynamicEntry, VmMacMapping, VmMacMatch, VmPool } from './pool.type.js';
 import { checkMac, checkPoolId, checkPrincipalId } from './rules.js';
@@ -53,7 +53,9 @@ export class VmPoolResolver {
     const principal = requireAuthenticated(context);
     if (seesEverything(principal)) return (await this.source.listPools()).map(VmPool.from);
     if (principal.kind !== 'user') return [];
-    return (await this.usablePools({ id: principal.id, groups: principal.groups })).map(VmPool.from);
+    return (
+      await this.usablePools({ id: principal.id, groups: principal.groups, rights: viewRights(principal) })
+    ).map(VmPool.from);
   }
 
   @Query(() => VmPool, {
@@ -82,13 +84,14 @@ export class VmPoolResolver {
 
   @Query(() => [VmDynamicEntry], {
     description:
-      'A user’s dynamic entries (FOSS-Cloud): for every usable dynamic pool, the running Desktop VMs assigned to the user, or, when none is, one ASSIGNABLE placeholder if any VM of the pool has no user. Pools by display name, VMs by name. (The right `dynamicVM.view` is the users domain’s, not checked here yet.)',
+      'A user’s dynamic entries (FOSS-Cloud): for every usable dynamic pool, the running Desktop VMs assigned to the user, or, when none is, one ASSIGNABLE placeholder if any VM of the pool has no user. Pools by display name, VMs by name. Empty unless the user’s right `dynamicVM.view` is `owner` or `all` (acting users: `owner`).',
   })
   async myDynamicVmEntries(
     @Ctx() context: RequestContext,
     @Arg('asUser', () => VmActingUser, { nullable: true }) asUser?: VmActingUser | null,
   ) {
     const user = actingUser(context, asUser);
+    if (user.rights.dynamicVmView === 'none') return [];
     const pools = (await this.usablePools(user)).filter((pool) => pool.kind === 'dynamic');
     if (pools.length === 0) return [];
     const vms = await this.source.vmsOfPools(pools.map((pool) => pool.id));
@@ -108,13 +111,19 @@ export class VmPoolResolver {
 
   @Query(() => [VirtualMachine], {
     description:
-      'A user’s persistent VMs, ordered by name: those in pools assigned to the user or the user’s groups, plus those owned by or assigned to the user or the user’s groups. (`persistentVM.view = all` is the users domain’s, not checked here yet.)',
+      'A user’s persistent VMs, ordered by name: those in pools assigned to the user or the user’s groups, plus those owned by or assigned to the user or the user’s groups; every persistent VM when the user’s right `persistentVM.view` is `all`.',
   })
   async myPersistentVms(
     @Ctx() context: RequestContext,
     @Arg('asUser', () => VmActingUser, { nullable: true }) asUser?: VmActingUser | null,
   ) {
     const user = actingUser(context, asUser);
+    if (user.rights.persistentVmView === 'all') {
+      return (await this.source.listVms())
+        .filter((vm) => vm.kind === 'persistent')
+        .sort(byName)
+        .map((vm) => VirtualMachine.from(vm));
+    }
     const pools = (await this.usablePools(user)).filter((pool) => pool.kind === 'persistent');
     const [inPools, ofUser, groupUuids] = await Promise.all([
       pools.length > 0 ? this.source.vmsOfPools(pools.map((pool) => pool.id)) : Promise.resolve([]),

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, conflict, notFound } from '../../errors/index.js';
+import { badInput, conflict, forbidden, notFound } from '../../errors/index.js';
 import {
   compilePattern,
   connectionType,
@@ -9,7 +9,7 @@ import {
   requirePrivileged,
   type RequestContext,
 } from '../kit/index.js';
-import { mayUseAll, visibleVms } from './access.js';
+import { mayUseAll, viewRights, visibleVms } from './access.js';
 import { vmsLoaders } from './loaders.js';
 import { chooseNode, normalizeSelector } from './placement.js';
 import { VmPool } from './pool.type.js';
@@ -202,14 +202,19 @@ export class VirtualMachineResolver {
 
   @Query(() => VirtualMachineConnection, {
     description:
-      'Every dynamic VM, ordered by name (FOSS-Cloud list `all`). The right `dynamicVM.view = all` is checked by the users domain once it exists; until then any authenticated principal may list.',
+      'Every dynamic VM, ordered by name (FOSS-Cloud list `all`). Needs the right `dynamicVM.view = all` (administrators have it), else FORBIDDEN reason DYNAMIC_VIEW_ALL_REQUIRED.',
   })
   async dynamicVirtualMachines(
     @Ctx() context: RequestContext,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ) {
-    requireAuthenticated(context);
+    const principal = requireAuthenticated(context);
+    if (viewRights(principal).dynamicVmView !== 'all') {
+      throw forbidden('Listing every dynamic VM needs the right dynamicVM.view = all', {
+        reason: 'DYNAMIC_VIEW_ALL_REQUIRED',
+      });
+    }
     const vms = (await this.source.listVms())
       .filter((vm) => vm.kind === 'dynamic')
       .map((vm) => VirtualMachine.from(vm));

@@ -129,7 +129,8 @@ export class VmConsole {
   port!: number | null;
   @Field(() => String, {
     nullable: true,
-    description: 'Console password; only for administrators, the VM’s owner and its assigned users.',
+    description:
+      'Console password; only for administrators, the VM’s owner, its assigned users (directly or through a group), members of its persistent pool and users whose FOSS-Cloud right `view = all` covers it.',
   })
   password!: string | null;
 }

@@ -5,6 +5,7 @@ import volumes from './004_volumes.js';
 import networks from './005_networks.js';
 import users from './006_users.js';
 import groupIds from './008_group_ids.js';
+import directories from './010_directories.js';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'networks', sql: networks },
   { version: 6, name: 'users', sql: users },
   { version: 8, name: 'group_ids', sql: groupIds },
+  { version: 10, name: 'directories', sql: directories },
 ];
