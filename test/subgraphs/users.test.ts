@@ -486,6 +486,19 @@ describe('users subgraph: password authentication', () => {
     assert.equal((await reason(login, anonymous, { u: 'alice', p: 'pw' })).reason, 'USER_INACTIVE');
   });
 
+  test('a NUL byte never matches nor is stored (HMAC pads short keys with zeros)', async () => {
+    const { ok, reason } = withPasswords();
+    for (const p of ['pw\0', 'pw\0\0', '\0pw'])
+      assert.equal((await reason(login, anonymous, { u: 'alice', p })).reason, 'BAD_CREDENTIALS');
+    assert.equal((await ok(login, anonymous, { u: 'alice', p: 'pw' })).authenticateUser.id, ALICE);
+    const refused = await reason(
+      'mutation($p: String!) { setUserPassword(id: "' + ALICE + '", password: $p) { id } }',
+      alice,
+      { p: 'new\0pass' },
+    );
+    assert.deepEqual([refused.code, refused.reason], ['BAD_USER_INPUT', 'INVALID_PASSWORD']);
+  });
+
   test('setUserPassword: owner or administrator, scrypt hash stored, blank refused', async () => {
     const { ok, reason, store } = withPasswords();
     await ok(`mutation { setUserPassword(id: "${ALICE}", password: "new pass") { id } }`, alice);

@@ -121,7 +121,9 @@ const UserSchema = z
     active: z.boolean().default(true),
     termsAccepted: z.boolean().default(true),
     rights: z.strictObject({ dynamicVmView: right, persistentVmView: right }).prefault({}),
-    password: clearSecret.optional(),
+    password: clearSecret
+      .refine((value) => !value.includes('\0'), 'must not contain a NUL character')
+      .optional(),
     passwordHash: z.string().startsWith('scrypt$').optional(),
     token: clearSecret.optional(),
     tokenExpires: when.optional(),

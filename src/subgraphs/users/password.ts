@@ -27,14 +27,28 @@ function encode(salt: Buffer, hash: Buffer): string {
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
+/**
+ * scrypt keys HMAC-SHA256 with the password, and HMAC pads a short key with zero bytes: "pw" and
+ * "pw\0" would hash alike. Passwords with a NUL are therefore never hashed nor matched.
+ */
+export function hasNulByte(password: string): boolean {
+  return password.includes('\0');
+}
+
+function refuseNulByte(password: string): void {
+  if (hasNulByte(password)) throw new RangeError('a password must not contain a NUL character');
+}
+
 /** Hashes a password with a new salt. */
 export async function hashPassword(password: string): Promise<string> {
+  refuseNulByte(password);
   const salt = randomBytes(16);
   return encode(salt, await scrypt(password, salt, KEY_LENGTH, { N, r: R, p: P }));
 }
 
 /** The same, synchronously (for imports and seeding). */
 export function hashPasswordSync(password: string): string {
+  refuseNulByte(password);
   const salt = randomBytes(16);
   return encode(salt, scryptSync(password, salt, KEY_LENGTH, { N, r: R, p: P }));
 }
@@ -62,5 +76,5 @@ export async function verifyPassword(password: string, encoded: string | null): 
     p,
     maxmem: 256 * n * r + 1024 * 1024,
   });
-  return timingSafeEqual(actual, expected) && encoded !== null;
+  return timingSafeEqual(actual, expected) && encoded !== null && !hasNulByte(password);
 }

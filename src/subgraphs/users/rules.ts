@@ -4,6 +4,7 @@
  * authenticator.
  */
 import { badInput } from '../../errors/index.js';
+import { hasNulByte } from './password.js';
 import type { ComponentRecord, KeyValue, ServiceRecord } from './source.js';
 
 /** Astakos' default user token lifetime: 30 days. */
@@ -114,6 +115,8 @@ export function checkSecret(secret: string, argument = 'secret'): string {
 export function checkNewPassword(password: string, argument = 'password'): string {
   if (password.trim() === '')
     throw badInput(`${argument} must not be empty`, { reason: 'EMPTY_PASSWORD', argument });
+  if (hasNulByte(password))
+    throw badInput(`${argument} must not contain a NUL character`, { reason: 'INVALID_PASSWORD', argument });
   if (password.length > MAX_PASSWORD_LENGTH) {
     throw badInput(`${argument} must be at most ${MAX_PASSWORD_LENGTH} characters`, {
       reason: 'INVALID_PASSWORD',
