@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AstakosShimConfig } from './astakos.js';
 import { FosscloudShimConfig } from './fosscloud.js';
-import { GlusterShimConfig } from './gluster.js';
+import { GlusterDriverConfig, GlusterShimConfig } from './gluster.js';
 import { LuksctlShimConfig } from './luksctl.js';
 import { PvcShimConfig } from './pvc.js';
 
@@ -54,9 +54,9 @@ const ConfigSchema = z.strictObject({
     .prefault({}),
   drivers: z
     .strictObject({
-      nodes: embeddedOnly.prefault({}),
+      nodes: z.union([embeddedOnly, GlusterDriverConfig]).prefault({}),
       vms: embeddedOnly.prefault({}),
-      volumes: embeddedOnly.prefault({}),
+      volumes: z.union([embeddedOnly, GlusterDriverConfig]).prefault({}),
       networks: embeddedOnly.prefault({}),
       users: embeddedOnly.prefault({}),
     })

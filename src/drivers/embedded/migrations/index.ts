@@ -4,6 +4,7 @@ import vms from './003_vms.js';
 import volumes from './004_volumes.js';
 import networks from './005_networks.js';
 import users from './006_users.js';
+import apiSettings from './009_api_settings.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'volumes', sql: volumes },
   { version: 5, name: 'networks', sql: networks },
   { version: 6, name: 'users', sql: users },
+  { version: 9, name: 'api_settings', sql: apiSettings },
 ];
