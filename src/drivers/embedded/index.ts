@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import type { CloudSources } from '../../subgraphs/index.js';
 import { EmbeddedNodes } from './nodes.js';
 import { EmbeddedNetworks } from './networks.js';
-import { EmbeddedUsers } from './users.js';
+import { EmbeddedUsers, type EmbeddedUsersOptions } from './users.js';
 import { EmbeddedVms } from './vms.js';
 import { EmbeddedVolumes } from './volumes.js';
 import { Store } from './store.js';
@@ -24,14 +24,14 @@ export interface EmbeddedBackend {
   importText(text: string, source: string): void;
 }
 
-export function openEmbedded(path: string): EmbeddedBackend {
+export function openEmbedded(path: string, options: EmbeddedUsersOptions = {}): EmbeddedBackend {
   const store = new Store(path);
   const sources: CloudSources = {
     nodes: { nodes: new EmbeddedNodes(store) },
     vms: { vms: new EmbeddedVms(store) },
     volumes: { volumes: new EmbeddedVolumes(store) },
     networks: { networks: new EmbeddedNetworks(store) },
-    users: { users: new EmbeddedUsers(store) },
+    users: { users: new EmbeddedUsers(store, options) },
   };
   return {
     store,

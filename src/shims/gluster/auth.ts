@@ -73,7 +73,7 @@ export function qsh(method: string, path: string, query: string | null, body: st
 /** Percent-decodes a path the way Python's `unquote` does (invalid escapes stay as they are). */
 function percentDecode(path: string): string {
   const bytes: number[] = [];
-  for (let index = 0; index < path.length; ) {
+  for (let index = 0; index < path.length;) {
     if (path[index] === '%' && /^[0-9a-fA-F]{2}$/.test(path.slice(index + 1, index + 3))) {
       bytes.push(parseInt(path.slice(index + 1, index + 3), 16));
       index += 3;

@@ -120,7 +120,8 @@ export function createGlusterShim(config: Config, dependencies: ShimDependencies
     const rawPath = mark === -1 ? url : url.slice(0, mark);
     const rawQuery = mark === -1 ? null : url.slice(mark + 1);
     const method = (request.method ?? 'GET').toUpperCase();
-    if (historical && (rawPath === '/' || rawPath === '/doc')) return historicalPage(request, rawPath, method);
+    if (historical && (rawPath === '/' || rawPath === '/doc'))
+      return historicalPage(request, rawPath, method);
     if (!rawPath.startsWith('/v1/')) return notFound();
     const route = match(rawPath.slice(1).split('/'));
     if (!route) return notFound();
@@ -200,7 +201,8 @@ function historicalPage(request: IncomingMessage, path: string, method: string):
   const allow = ['GET', 'HEAD', 'OPTIONS'];
   if (method === 'OPTIONS') return options(allow);
   if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(allow);
-  if (path === '/doc') return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '' };
+  if (path === '/doc')
+    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '' };
   const scheme = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   const host = header(request, 'host') ?? 'localhost';
   return {

@@ -213,9 +213,9 @@ export function parsePyJson(text: string, maxDepth = 256): { value: PyValue } | 
       }
     }
     if (char === '"') return string();
-    if (char === 't') return literal('true'), true;
-    if (char === 'f') return literal('false'), false;
-    if (char === 'n') return literal('null'), null;
+    if (char === 't') return (literal('true'), true);
+    if (char === 'f') return (literal('false'), false);
+    if (char === 'n') return (literal('null'), null);
     const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(position, position + 1100));
     if (!match) fail();
     position += match![0].length;

@@ -45,7 +45,11 @@ export function commandFailure(errno: number, error: string): ShimResponse {
 }
 
 /** `{"errno": -1, "output": "", "error": "<text>"}` (authentication, routing, validation). */
-export function errorEnvelope(status: number, text: string, headers: Record<string, string> = {}): ShimResponse {
+export function errorEnvelope(
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): ShimResponse {
   return json(status, { errno: -1, output: '', error: text }, headers);
 }
 
@@ -56,7 +60,11 @@ export const methodNotAllowed = (allow: readonly string[]) =>
 
 /** `OPTIONS` on a known path: 200, empty body, `Allow`. */
 export function options(allow: readonly string[]): ShimResponse {
-  return { status: 200, headers: { allow: allow.join(', '), 'content-type': 'text/html; charset=utf-8' }, body: '' };
+  return {
+    status: 200,
+    headers: { allow: allow.join(', '), 'content-type': 'text/html; charset=utf-8' },
+    body: '',
+  };
 }
 
 const STATUS_TEXT: Record<string, string> = { CREATED: 'Created', STARTED: 'Started', STOPPED: 'Stopped' };
@@ -160,5 +168,9 @@ export function rebalanceStatus(rebalance: Rebalance): Writable {
 
 /** §7.5. */
 export function peer(value: { hostname: string; connected: boolean; id: string }): Writable {
-  return { hostname: value.hostname, connected: value.connected ? 'Connected' : 'Disconnected', uuid: value.id };
+  return {
+    hostname: value.hostname,
+    connected: value.connected ? 'Connected' : 'Disconnected',
+    uuid: value.id,
+  };
 }

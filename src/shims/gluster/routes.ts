@@ -136,11 +136,17 @@ export function failure(errors: readonly GraphFailure[], mode: Mode, keys: Recor
     const exitCode = failed.extensions.exitCode;
     const errno = typeof exitCode === 'number' && Number.isInteger(exitCode) && exitCode !== 0 ? exitCode : 1;
     const text = typeof failed.extensions.commandError === 'string' ? failed.extensions.commandError : '';
-    return commandFailure(errno, mode === 'query' || text === '' ? '' : text.endsWith('\n') ? text : `${text}\n`);
+    return commandFailure(
+      errno,
+      mode === 'query' || text === '' ? '' : text.endsWith('\n') ? text : `${text}\n`,
+    );
   }
   const peerMissing = errors.find((error) => error.reason === 'PEER_NOT_FOUND');
   if (peerMissing && mode !== 'query') {
-    return commandFailure(1, `${mode.command}: failed: ${String(peerMissing.extensions.hostname)} is not part of cluster\n`);
+    return commandFailure(
+      1,
+      `${mode.command}: failed: ${String(peerMissing.extensions.hostname)} is not part of cluster\n`,
+    );
   }
   const bad = errors.find((error) => error.code === 'BAD_USER_INPUT');
   if (bad) {
@@ -183,8 +189,11 @@ async function listVolumes(request: GlusterRequest): Promise<ShimResponse> {
         request.caller,
       );
       // Bricks of volumes that are not started are not in `volume status all detail`: they show as N/A.
-      const blocking = result.ok ? [] : result.errors.filter((error) => error.extensions.condition !== 'NOT_STARTED');
-      if (!result.ok && (blocking.length > 0 || !result.data)) return failure(blocking.length ? blocking : result.errors, 'query');
+      const blocking = result.ok
+        ? []
+        : result.errors.filter((error) => error.extensions.condition !== 'NOT_STARTED');
+      if (!result.ok && (blocking.length > 0 || !result.data))
+        return failure(blocking.length ? blocking : result.errors, 'query');
       const page: GlusterRestVolumesStatusQuery['glusterVolumes'] = result.data!.glusterVolumes;
       volumes.push(...page.nodes.map(volumeStatus));
       if (!page.pageInfo.hasNextPage) break;
@@ -236,7 +245,8 @@ async function createVolume(request: GlusterRequest): Promise<ShimResponse> {
   const body = jsonBody(request);
   if (!isObject(body)) return invalidBody();
   const fields = members(body);
-  for (const key of fields.keys()) if (!CREATE_KEYS.has(key)) return errorEnvelope(400, `Invalid option: ${key}`);
+  for (const key of fields.keys())
+    if (!CREATE_KEYS.has(key)) return errorEnvelope(400, `Invalid option: ${key}`);
   const bricks = fields.get('bricks');
   if (bricks === undefined) return errorEnvelope(400, 'bricks is required');
   if (
@@ -265,7 +275,8 @@ async function createVolume(request: GlusterRequest): Promise<ShimResponse> {
   }
   const transport = fields.get('transport');
   if (transport !== undefined) {
-    if (typeof transport !== 'string' || !Object.hasOwn(TRANSPORTS, transport)) return invalidValue('transport');
+    if (typeof transport !== 'string' || !Object.hasOwn(TRANSPORTS, transport))
+      return invalidValue('transport');
     input.transport = TRANSPORTS[transport]!;
   }
   const force = fields.get('force');
@@ -291,18 +302,42 @@ function lifecycle(action: 'start' | 'stop' | 'delete'): Handler {
     const standard = `volume ${action}: ${name}: success`;
     const command = `volume ${action}: ${name}`;
     if (action === 'start') {
-      return change(request, GlusterRestStartDocument, { name, force }, (d) => d.startGlusterVolume, standard, command);
+      return change(
+        request,
+        GlusterRestStartDocument,
+        { name, force },
+        (d) => d.startGlusterVolume,
+        standard,
+        command,
+      );
     }
     if (action === 'stop') {
-      return change(request, GlusterRestStopDocument, { name, force }, (d) => d.stopGlusterVolume, standard, command);
+      return change(
+        request,
+        GlusterRestStopDocument,
+        { name, force },
+        (d) => d.stopGlusterVolume,
+        standard,
+        command,
+      );
     }
-    return change(request, GlusterRestDeleteDocument, { name, force }, (d) => d.deleteGlusterVolume, standard, command);
+    return change(
+      request,
+      GlusterRestDeleteDocument,
+      { name, force },
+      (d) => d.deleteGlusterVolume,
+      standard,
+      command,
+    );
   };
 }
 
 async function getOptions(request: GlusterRequest): Promise<ShimResponse> {
   const requested = request.query.get('option');
-  const variables = { name: request.params.name!, option: requested && requested !== 'all' ? requested : null };
+  const variables = {
+    name: request.params.name!,
+    option: requested && requested !== 'all' ? requested : null,
+  };
   const result = await request.graph.execute(GlusterRestOptionsDocument, variables, request.caller);
   if (!result.ok) return failure(result.errors, 'query');
   if (!result.data.glusterVolume) return commandFailure(1, '');
@@ -397,7 +432,11 @@ async function stopRebalance(request: GlusterRequest): Promise<ShimResponse> {
 }
 
 async function rebalance(request: GlusterRequest): Promise<ShimResponse> {
-  const result = await request.graph.execute(GlusterRestRebalanceDocument, { name: request.params.name! }, request.caller);
+  const result = await request.graph.execute(
+    GlusterRestRebalanceDocument,
+    { name: request.params.name! },
+    request.caller,
+  );
   if (!result.ok) return failure(result.errors, 'query');
   const status = result.data.glusterVolume?.rebalance;
   if (!status) return commandFailure(1, '');
@@ -452,10 +491,16 @@ const GEOREP = ['v1', 'georep', ':mastervol', ':slaveuser', ':slavehost', ':slav
 
 export const ROUTES: readonly Route[] = [
   { path: ['v1', 'volumes'], methods: { GET: listVolumes } },
-  { path: ['v1', 'volumes', ':name'], methods: { GET: getVolume, PUT: createVolume, DELETE: lifecycle('delete') } },
+  {
+    path: ['v1', 'volumes', ':name'],
+    methods: { GET: getVolume, PUT: createVolume, DELETE: lifecycle('delete') },
+  },
   { path: ['v1', 'volumes', ':name', 'start'], methods: { POST: lifecycle('start') } },
   { path: ['v1', 'volumes', ':name', 'stop'], methods: { POST: lifecycle('stop') } },
-  { path: ['v1', 'volumes', ':name', 'options'], methods: { GET: getOptions, POST: setOptions, DELETE: resetOption } },
+  {
+    path: ['v1', 'volumes', ':name', 'options'],
+    methods: { GET: getOptions, POST: setOptions, DELETE: resetOption },
+  },
   { path: ['v1', 'volumes', ':name', 'rebalance', 'start'], methods: { POST: startRebalance } },
   { path: ['v1', 'volumes', ':name', 'rebalance', 'stop'], methods: { POST: stopRebalance } },
   { path: ['v1', 'volumes', ':name', 'rebalance'], methods: { GET: rebalance } },
@@ -467,6 +512,12 @@ export const ROUTES: readonly Route[] = [
   { path: GEOREP, methods: { PUT: unimplemented, GET: unimplemented, DELETE: unimplemented } },
   { path: [...GEOREP, 'start'], methods: { POST: unimplemented } },
   { path: [...GEOREP, 'stop'], methods: { POST: unimplemented } },
-  { path: [...GEOREP, 'config'], methods: { GET: unimplemented, POST: unimplemented, DELETE: unimplemented } },
-  { path: [...GEOREP, 'checkpoint'], methods: { GET: unimplemented, POST: unimplemented, DELETE: unimplemented } },
+  {
+    path: [...GEOREP, 'config'],
+    methods: { GET: unimplemented, POST: unimplemented, DELETE: unimplemented },
+  },
+  {
+    path: [...GEOREP, 'checkpoint'],
+    methods: { GET: unimplemented, POST: unimplemented, DELETE: unimplemented },
+  },
 ];

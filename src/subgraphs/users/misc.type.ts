@@ -22,7 +22,8 @@ export enum ApiClientSignatureCheck {
 }
 registerEnumType(ApiClientSignatureCheck, {
   name: 'UserApiClientSignatureCheck',
-  description: 'Whether an API client signed a request: VALID, UNKNOWN_APP (no such app id) or BAD_SIGNATURE.',
+  description:
+    'Whether an API client signed a request: VALID, UNKNOWN_APP (no such app id) or BAD_SIGNATURE.',
 });
 
 @ObjectType({
