@@ -1,5 +1,5 @@
 /** Helpers of the Gluster REST shim tests: raw HTTP calls and tokens built as the design's Python client does. */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import jwt from 'jsonwebtoken';
 
@@ -91,3 +91,10 @@ export function tokenFor(
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
 export const errorBody = (text: string) => `{"errno": -1, "output": "", "error": "${text}"}`;
+
+/** An HS256 token signed by hand, for claims a JWT library refuses to sign (wrong types). */
+export function handToken(claims: Record<string, unknown>, secret = 'myappsecret'): string {
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
