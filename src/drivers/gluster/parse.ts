@@ -82,8 +82,9 @@ function list(node: unknown, name: string): Node[] {
 }
 
 function integer(value: unknown, fallback = 0): number {
-  const parsed = Number(text(value));
-  return Number.isInteger(parsed) ? parsed : fallback;
+  const raw = text(value);
+  const parsed = Number(raw);
+  return raw !== '' && Number.isInteger(parsed) ? parsed : fallback;
 }
 
 const TRANSPORTS: Record<string, GlusterTransportName> = { '0': 'tcp', '1': 'rdma', '2': 'tcp,rdma' };
