@@ -12,6 +12,7 @@ import { breakingChanges, composeGraph, GENERATED_HEADER } from '../src/compose/
 import { openBackends, type Backends } from '../src/drivers/index.js';
 import { buildSubgraphs, inertSources, isSubgraphName, SUBGRAPH_NAMES } from '../src/subgraphs/index.js';
 import { buildCloudfed, buildSplitGateway, buildSubgraphServer, type Cloudfed } from './index.js';
+import { glusterRestapiCommand } from './gluster-restapi.js';
 import { createLogger } from './log.js';
 import { prepareStore } from './setup.js';
 
@@ -41,6 +42,7 @@ export function packageRoot(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
+  if (command === 'gluster-restapi') return glusterRestapiCommand(rest);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
