@@ -107,7 +107,7 @@ function controlled(sources: CloudSources): CloudSources {
               aggregate: counters,
             },
           ]
-        : [];
+        : base.glusterRebalanceStatus(names);
     },
   };
   const volumes = new Proxy(base, {
@@ -429,6 +429,90 @@ describe('Gluster REST conformance checklist (§9)', () => {
       await call(open.url, 'GET', '/v1/volumes/gv1/rebalance'),
       200,
       `{"output": ${REBALANCE}, "errno": 0, "error": ""}`,
+    );
+  });
+
+  test('rebalance start (with the task id) and stop, barrier on and off', async () => {
+    const json = { 'content-type': 'application/json' };
+    assertJson(
+      await call(open.url, 'POST', '/v1/volumes/gv2/rebalance/start', {
+        headers: json,
+        body: '{"fixed-layout": 1}',
+      }),
+      400,
+      errorBody('Invalid value for fixed-layout'),
+    );
+    const started = await call(open.url, 'POST', '/v1/volumes/gv2/rebalance/start');
+    const taskId = (await open.graphql(`{ glusterVolume(name: "gv2") { rebalance { taskId opType } } }`)).data
+      .glusterVolume.rebalance;
+    assert.equal(taskId.opType, 'START');
+    assertJson(
+      started,
+      200,
+      `{"output": "volume rebalance: gv2: success: Rebalance on gv2 has been started successfully. Use rebalance status command to check status of the rebalance process.\\nID: ${taskId.taskId}", "errno": 0, "error": ""}`,
+    );
+    assertJson(
+      await call(open.url, 'POST', '/v1/volumes/gv2/rebalance/stop'),
+      200,
+      '{"output": "volume rebalance: gv2: success", "errno": 0, "error": ""}',
+    );
+    const forced = await call(open.url, 'POST', '/v1/volumes/gv2/rebalance/start', {
+      headers: json,
+      body: '{"fixed-layout": true, "force": true}',
+    });
+    assert.equal(forced.status, 200, forced.body);
+    const seen = await open.graphql(`{ glusterVolume(name: "gv2") { rebalance { opType } } }`);
+    assert.equal(seen.data.glusterVolume.rebalance.opType, 'START_LAYOUT_FIX');
+    // A volume that is not distributed: the CLI's refusal.
+    const single = await call(open.url, 'POST', '/v1/volumes/gv1/rebalance/start');
+    assert.equal(single.status, 500);
+    assert.match(
+      single.body,
+      /"error": "volume rebalance: gv1: failed: Volume gv1 is not a distribute volume/,
+    );
+
+    assertJson(
+      await call(open.url, 'POST', '/v1/volumes/gv1/barrier'),
+      200,
+      '{"output": "volume barrier: success", "errno": 0, "error": ""}',
+    );
+    assertJson(
+      await call(open.url, 'DELETE', '/v1/volumes/gv1/barrier'),
+      200,
+      '{"output": "volume barrier: success", "errno": 0, "error": ""}',
+    );
+    assertJson(
+      await call(open.url, 'POST', '/v1/volumes/gv9/barrier'),
+      500,
+      '{"output": "", "errno": 1, "error": "volume barrier: failed: Volume gv9 does not exist\\n"}',
+    );
+  });
+
+  test('options set: bodies of the wrong shape', async () => {
+    const json = { 'content-type': 'application/json' };
+    const post = (body: string) => call(open.url, 'POST', '/v1/volumes/gv1/options', { headers: json, body });
+    assertJson(await post('{}'), 400, errorBody('No options given'));
+    assertJson(await post('[]'), 400, errorBody('No options given'));
+    assertJson(await post('"x"'), 400, errorBody('Request body must be a JSON object'));
+    assertJson(await post('{"nfs.disable": true}'), 400, errorBody('Invalid value for nfs.disable'));
+    assertJson(await post('[["nfs.disable"]]'), 400, errorBody('Request body must be a JSON object'));
+    assertJson(await post('[["nfs.disable", 1]]'), 400, errorBody('Invalid value for nfs.disable'));
+    assertJson(
+      await post('[["nfs.disable", "on"]]'),
+      200,
+      '{"output": "volume set: success", "errno": 0, "error": ""}',
+    );
+    const unknown = await post('{"no.such.option": "on"}');
+    assertJson(
+      unknown,
+      500,
+      '{"output": "", "errno": 1, "error": "volume set: failed: option : no.such.option does not exist\\n"}',
+    );
+    // Unknown option on a read: the XML-mode failure has an empty error.
+    assertJson(
+      await call(open.url, 'GET', '/v1/volumes/gv1/options?option=no.such'),
+      500,
+      '{"output": "", "errno": 1, "error": ""}',
     );
   });
 

@@ -409,13 +409,19 @@ async function startRebalance(request: GlusterRequest): Promise<ShimResponse> {
   } else if (mediaType(request.contentType) === 'application/json' && request.body.length > 0) {
     return invalidBody();
   }
-  return change(
-    request,
+  const result = await request.graph.execute(
     GlusterRestRebalanceStartDocument,
     { name, fixLayout, force },
-    (data) => data.startGlusterRebalance,
-    `volume rebalance: ${name}: success: Rebalance on ${name} has been started successfully. Use rebalance status command to check status of the rebalance process.`,
-    `volume rebalance: ${name}`,
+    request.caller,
+  );
+  if (!result.ok) return failure(result.errors, { command: `volume rebalance: ${name}` });
+  const output = result.data.startGlusterRebalance.output?.trim();
+  if (output) return success(output);
+  // Without the CLI's text, the standard one names the task as the CLI does, when the graph knows it.
+  const status = await request.graph.execute(GlusterRestRebalanceDocument, { name }, request.caller);
+  const taskId = status.ok ? status.data.glusterVolume?.rebalance?.taskId : undefined;
+  return success(
+    `volume rebalance: ${name}: success: Rebalance on ${name} has been started successfully. Use rebalance status command to check status of the rebalance process.${taskId ? `\nID: ${taskId}` : ''}`,
   );
 }
 
