@@ -167,6 +167,34 @@ describe('Gluster driver on a real glusterd, through the shim', () => {
       ),
     );
 
+    // Rebalance: none yet (an XML-mode failure), then one started and reported.
+    assert.equal(
+      (await signed('GET', '/v1/volumes/gvt/rebalance')).body,
+      '{"output": "", "errno": 1, "error": ""}',
+    );
+    const rebalance = await signed('POST', '/v1/volumes/gvt/rebalance/start');
+    assert.equal(rebalance.status, 200, rebalance.body);
+    assert.match(
+      JSON.parse(rebalance.body).output,
+      /^volume rebalance: gvt: success: Rebalance on gvt has been started successfully\. .*\nID: [0-9a-f-]{36}$/s,
+    );
+    let report: any;
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const reply = await signed('GET', '/v1/volumes/gvt/rebalance');
+      assert.equal(reply.status, 200, reply.body);
+      report = JSON.parse(reply.body).output;
+      if (report.aggregate.status === 'completed') break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    assert.deepEqual(Object.keys(report), ['task_id', 'op_type', 'node_count', 'nodes', 'aggregate']);
+    assert.equal(report.aggregate.status, 'completed');
+    assert.equal(report.nodes[0].id, selfUuid);
+    assert.ok(JSON.parse(rebalance.body).output.endsWith(report.task_id));
+
+    // The barrier's text is the CLI's own.
+    ok(await signed('POST', '/v1/volumes/gvt/barrier'), 'volume barrier: command successful');
+    ok(await signed('DELETE', '/v1/volumes/gvt/barrier'), 'volume barrier: command successful');
+
     // Deleting a started volume without force: the CLI's own refusal, with its exit status.
     const refused = await signed('DELETE', '/v1/volumes/gvt');
     assert.equal(refused.status, 500);

@@ -127,7 +127,9 @@ export function glusterVolumes(
   };
   const list = async () =>
     withNodes(
-      parseVolumeInfo(await cli.xml(['volume', 'info'])).sort((a, b) => a.name.localeCompare(b.name)),
+      parseVolumeInfo(await cli.xml(['volume', 'info'])).sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      ),
     );
 
   const gluster: Partial<VolumesSource> = {
@@ -212,9 +214,11 @@ export function glusterVolumes(
         try {
           xml = await cli.xml(['volume', 'rebalance', volumeName(name), 'status']);
         } catch (error) {
-          // Never rebalanced (or unknown): the subgraph answers with its own condition.
-          if ((error as { extensions?: { reason?: string } }).extensions?.reason === 'COMMAND_FAILED')
-            continue;
+          // Never rebalanced (or unknown): left out, the subgraph answers with its own condition.
+          const extensions = (error as { extensions?: { reason?: string; commandError?: unknown } })
+            .extensions;
+          const text = typeof extensions?.commandError === 'string' ? extensions.commandError : '';
+          if (extensions?.reason === 'COMMAND_FAILED' && /not started|does not exist/i.test(text)) continue;
           throw error;
         }
         const status = parseRebalanceStatus(xml);

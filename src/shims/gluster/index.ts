@@ -7,15 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../config/index.js';
 import type { Principal } from '../../identity/index.js';
-import {
-  readBody,
-  send,
-  type Caller,
-  type GraphExecutor,
-  type Shim,
-  type ShimDependencies,
-  type ShimResponse,
-} from '../kit/index.js';
+import { readBody, send, type Shim, type ShimDependencies, type ShimResponse } from '../kit/index.js';
 import { GlusterRestSettingsDocument, GlusterRestVerifySignatureDocument } from '../__generated__/graphql.js';
 import { authenticate, type RequestFacts } from './auth.js';
 import {
@@ -41,17 +33,6 @@ export {
 } from './settings.js';
 
 const SYSTEM: Principal = { kind: 'system' };
-
-/** What one request carries into a handler. */
-export interface GlusterRequest {
-  method: string;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  contentType: string;
-  body: Buffer;
-  caller: Caller;
-  graph: GraphExecutor;
-}
 
 interface Match {
   handlers: Partial<Record<string, Handler>>;

@@ -3,7 +3,7 @@
  * parsing → named operation → renderer. No rule of the Gluster domain lives here.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import type { GraphFailure, GraphResult, ShimResponse } from '../kit/index.js';
+import type { Caller, GraphExecutor, GraphFailure, GraphResult, ShimResponse } from '../kit/index.js';
 import {
   GlusterRestBarrierDocument,
   GlusterRestCreateDocument,
@@ -28,7 +28,6 @@ import {
   type GlusterTransport,
   type GlusterVolumeCreateInput,
 } from '../__generated__/graphql.js';
-import type { GlusterRequest } from './index.js';
 import { isPyInt, parsePyJson, type PyValue, type Writable } from './pyjson.js';
 import {
   commandFailure,
@@ -41,6 +40,17 @@ import {
   volumeInfo,
   volumeStatus,
 } from './responses.js';
+
+/** What one request carries into a handler. */
+export interface GlusterRequest {
+  method: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  contentType: string;
+  body: Buffer;
+  caller: Caller;
+  graph: GraphExecutor;
+}
 
 export type Handler = (request: GlusterRequest) => Promise<ShimResponse>;
 
