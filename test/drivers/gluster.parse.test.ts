@@ -178,8 +178,14 @@ describe('Gluster CLI calls (stand-in program printing captured outputs)', () =>
   });
 
   test('a change passes the CLI text through; a failure keeps the exit status and stderr', async () => {
-    const cli = new GlusterCli(options(standIn(fixture('start.txt'), '', 0)));
-    assert.deepEqual(await cli.text(['volume', 'start', 'gv1']), { output: 'volume start: gv1: success' });
+    for (const [file, text] of [
+      ['start.txt', 'volume start: gv1: success'],
+      ['stop.txt', 'volume stop: gv1: success'],
+      ['delete.txt', 'volume delete: gv1: success'],
+    ] as const) {
+      const cli = new GlusterCli(options(standIn(fixture(file), '', 0)));
+      assert.deepEqual(await cli.text(['volume', 'x', 'gv1']), { output: text });
+    }
     const failing = new GlusterCli(options(standIn('', fixture('start-missing.err'), 1)));
     await assert.rejects(failing.text(['volume', 'start', 'gv9']), (error: any) => {
       assert.equal(error.extensions.exitCode, 1);
