@@ -10,6 +10,7 @@ import {
   parseCliOutput,
   parsePeers,
   parseRebalanceStatus,
+  parseVolumeGet,
   parseVolumeInfo,
   parseVolumeStatusDetail,
   splitBrick,
@@ -89,6 +90,29 @@ describe('Gluster XML parsers (captured outputs)', () => {
     const notStarted = parseCliOutput(fixture('volume-status-not-started.xml'));
     assert.equal(notStarted.opErrstr, 'Volume gv2 is not started');
     assert.deepEqual(parseVolumeStatusDetail(fixture('volume-status-not-started.xml')), []);
+  });
+
+  test('volume get: one option, all options (defaults unmarked), an unknown option', () => {
+    assert.deepEqual(parseVolumeGet(fixture('volume-get-one.xml')), [
+      { name: 'performance.readdir-ahead', value: 'off' },
+    ]);
+    const all = parseVolumeGet(fixture('volume-get-all.xml'));
+    assert.equal(all.length, 342);
+    assert.deepEqual(all.slice(0, 3), [
+      { name: 'cluster.lookup-unhashed', value: 'on' },
+      { name: 'cluster.lookup-optimize', value: 'on' },
+      { name: 'cluster.min-free-disk', value: '20%' },
+    ]);
+    assert.ok(
+      all.some((option) => option.name === 'cluster.subvols-per-directory' && option.value === '(null)'),
+    );
+    // An empty default is printed as " (DEFAULT)".
+    assert.ok(all.some((option) => option.name === 'performance.cache-priority' && option.value === ''));
+    assert.ok(all.every((option) => !option.value.includes('(DEFAULT)')));
+    const unknown = parseCliOutput(fixture('volume-get-unknown.xml'));
+    assert.equal(unknown.opRet, -1);
+    assert.equal(unknown.output, 'volume get option: failed: Did you mean nfs.drc-size or ...mem-factor?');
+    assert.deepEqual(parseVolumeGet(fixture('volume-get-unknown.xml')), []);
   });
 
   test('rebalance status, and a volume never rebalanced', () => {

@@ -101,6 +101,22 @@ describe('Gluster driver on a real glusterd, through the shim', () => {
       JSON.stringify(seen.data.glusterVolume.options),
     );
 
+    // Option values come from `volume get` on the pool: the one set, and glusterd's own defaults.
+    assert.equal(
+      (await signed('GET', '/v1/volumes/gvt/options?option=performance.readdir-ahead')).body,
+      '{"output": [{"name": "performance.readdir-ahead", "value": "off"}], "errno": 0, "error": ""}',
+    );
+    const all = JSON.parse((await signed('GET', '/v1/volumes/gvt/options')).body).output;
+    assert.ok(all.length > 100, `volume get all listed ${all.length} options`);
+    assert.ok(
+      all.some(
+        (option: { name: string; value: string }) =>
+          option.name === 'cluster.lookup-optimize' && option.value === 'on',
+      ),
+      JSON.stringify(all.slice(0, 5)),
+    );
+    assert.ok(all.every((option: { value: string }) => !option.value.endsWith('(DEFAULT)')));
+
     const info = await signed('GET', '/v1/volumes/gvt');
     assert.equal(info.status, 200, info.body);
     const [volume] = JSON.parse(info.body).output;

@@ -25,6 +25,8 @@ export function call(
         port: url.port,
         method,
         path,
+        // A fresh connection per request: no race with the server closing an idle kept-alive one.
+        agent: false,
         headers: {
           ...(options.body !== undefined
             ? { 'content-length': String(Buffer.byteLength(options.body)) }

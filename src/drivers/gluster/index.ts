@@ -24,6 +24,7 @@ import {
   parseCliOutput,
   parsePeers,
   parseRebalanceStatus,
+  parseVolumeGet,
   parseVolumeInfo,
   parseVolumeStatusDetail,
 } from './parse.js';
@@ -32,6 +33,7 @@ export {
   parseCliOutput,
   parsePeers,
   parseRebalanceStatus,
+  parseVolumeGet,
   parseVolumeInfo,
   parseVolumeStatusDetail,
   splitBrick,
@@ -206,6 +208,19 @@ export function glusterVolumes(
         argument(option, OPTION_KEY, 'option'),
         ...(force ? ['force'] : []),
       ]);
+    },
+    async glusterOptionValues(volumes, option) {
+      const out = [];
+      for (const volume of volumes) {
+        const xml = await cli.xml([
+          'volume',
+          'get',
+          volumeName(volume),
+          option === null ? 'all' : argument(option, OPTION_KEY, 'option'),
+        ]);
+        out.push(...parseVolumeGet(xml).map((entry) => ({ volume, ...entry })));
+      }
+      return out;
     },
     async glusterRebalanceStatus(names) {
       const out = [];

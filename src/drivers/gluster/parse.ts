@@ -6,6 +6,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import type {
   GlusterBrickStatusRecord,
+  GlusterOptionRecord,
   GlusterRebalanceCounters,
   GlusterRebalanceRecord,
   GlusterTransportName,
@@ -14,7 +15,7 @@ import type {
 } from '../../subgraphs/volumes/index.js';
 import type { GlusterPeerRecord } from '../../subgraphs/nodes/index.js';
 
-const LISTS = new Set(['volume', 'brick', 'option', 'node', 'peer']);
+const LISTS = new Set(['volume', 'brick', 'option', 'node', 'peer', 'Opt']);
 
 const parser = new XMLParser({
   processEntities: false,
@@ -155,6 +156,18 @@ export function parseVolumeStatusDetail(xml: string): GlusterBrickStatusRecord[]
     }
   }
   return bricks;
+}
+
+/**
+ * `volume get <volume> <option|all> --xml` → option values in the tool's order; the tool's
+ * ` (DEFAULT)` marker of values never set is dropped.
+ */
+export function parseVolumeGet(xml: string): GlusterOptionRecord[] {
+  const out = parseCliOutput(xml);
+  return list(child(out.root, 'volGetopts'), 'Opt').map((opt) => ({
+    name: text(opt.Option),
+    value: text(opt.Value).replace(/(?:^|\s+)\(DEFAULT\)$/, ''),
+  }));
 }
 
 /** `gf_defrag_type` numbers as the names the API shows. */
