@@ -13,6 +13,7 @@ import { openBackends, type Backends } from '../src/drivers/index.js';
 import { buildSubgraphs, inertSources, isSubgraphName, SUBGRAPH_NAMES } from '../src/subgraphs/index.js';
 import { buildCloudfed, buildSplitGateway, buildSubgraphServer, type Cloudfed } from './index.js';
 import { identityCommand } from './cli-identity.js';
+import { glusterRestapiCommand } from './gluster-restapi.js';
 import { createLogger } from './log.js';
 import { prepareStore } from './setup.js';
 
@@ -45,6 +46,7 @@ export function packageRoot(): string {
 export async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
   if (command === 'users' || command === 'token') return identityCommand(command, rest, packageRoot());
+  if (command === 'gluster-restapi') return glusterRestapiCommand(rest);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

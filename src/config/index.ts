@@ -7,21 +7,39 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AstakosShimConfig } from './astakos.js';
 import { FosscloudShimConfig } from './fosscloud.js';
-import { GlusterShimConfig } from './gluster.js';
+import { GlusterDriverConfig, GlusterShimConfig } from './gluster.js';
 import { LdapDriverConfig } from './ldap.js';
-import { LuksctlShimConfig, VolumesDriverConfig } from './luksctl.js';
+import { EncryptedVolumesConfig, LuksctlShimConfig } from './luksctl.js';
 import { PvcShimConfig } from './pvc.js';
 
 const port = z.number().int().min(0).max(65535);
 
 const embeddedOnly = z.strictObject({ driver: z.literal('embedded').default('embedded') });
+/** A domain's settings without `driver` mean the embedded store. */
+const embeddedByDefault = (value: unknown) =>
+  typeof value === 'object' && value !== null && !('driver' in value)
+    ? { ...value, driver: 'embedded' }
+    : value;
 /** Domains an LDAP directory can serve: embedded (the default when `driver` is absent) or ldap. */
 const embeddedOrLdap = z.preprocess(
-  (value) =>
-    typeof value === 'object' && value !== null && !('driver' in value)
-      ? { ...value, driver: 'embedded' }
-      : value,
+  embeddedByDefault,
   z.discriminatedUnion('driver', [embeddedOnly, LdapDriverConfig]),
+);
+/** The nodes domain: Gluster peers in the store or in a real trusted pool. */
+const embeddedOrGluster = z.preprocess(
+  embeddedByDefault,
+  z.discriminatedUnion('driver', [embeddedOnly, GlusterDriverConfig]),
+);
+/**
+ * The volumes domain: Gluster volumes in the store or a real trusted pool; with either, the
+ * encrypted volumes' luks driver and Vault client.
+ */
+const volumesDrivers = z.preprocess(
+  embeddedByDefault,
+  z.discriminatedUnion('driver', [
+    embeddedOnly.extend(EncryptedVolumesConfig),
+    GlusterDriverConfig.extend(EncryptedVolumesConfig),
+  ]),
 );
 
 const ConfigSchema = z.strictObject({
@@ -63,9 +81,9 @@ const ConfigSchema = z.strictObject({
     .prefault({}),
   drivers: z
     .strictObject({
-      nodes: embeddedOnly.prefault({}),
+      nodes: embeddedOrGluster.prefault({}),
       vms: embeddedOrLdap.default({ driver: 'embedded' }),
-      volumes: VolumesDriverConfig,
+      volumes: volumesDrivers.prefault({}),
       networks: embeddedOnly.prefault({}),
       users: embeddedOrLdap.default({ driver: 'embedded' }),
     })

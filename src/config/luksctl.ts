@@ -108,14 +108,11 @@ export const VaultClientConfig = z
   })
   .prefault({});
 
-/** `drivers.volumes`: the embedded store, optionally with the `luks` driver for encrypted volumes. */
-export const VolumesDriverConfig = z
-  .strictObject({
-    driver: z.literal('embedded').default('embedded'),
-    encrypted: LuksDriverConfig.optional(),
-    vault: VaultClientConfig,
-  })
-  .prefault({});
+/** The keys of `drivers.volumes` for encrypted volumes: the `luks` driver and the Vault client. */
+export const EncryptedVolumesConfig = {
+  encrypted: LuksDriverConfig.optional(),
+  vault: VaultClientConfig,
+};
 
 export type LuksDriverSettings = z.infer<typeof LuksDriverConfig>;
 export type VaultClientSettings = z.infer<typeof VaultClientConfig>;

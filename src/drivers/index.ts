@@ -5,6 +5,7 @@
 import type { Config } from '../config/index.js';
 import type { CloudSources } from '../subgraphs/index.js';
 import { openEmbedded, type EmbeddedBackend, type EmbeddedUsers } from './embedded/index.js';
+import { openGluster } from './gluster/index.js';
 import { openLdap, withExternalRealms, type LdapBackend } from './ldap/index.js';
 import { createVaultClient, luksVolumes } from './luks/index.js';
 import { createSmtpFeedbackNotifier } from './smtp/index.js';
@@ -25,6 +26,9 @@ export function openBackends(config: Config): Backends {
         return true;
       case 'ldap':
         return false;
+      // The gluster driver serves only Gluster volumes and peers; the rest of its domain stays embedded.
+      case 'gluster':
+        return true;
     }
   });
   const vault = config.drivers.volumes.vault;
@@ -33,8 +37,14 @@ export function openBackends(config: Config): Backends {
     tlsVerify: vault.tlsVerify,
     timeoutMs: vault.timeoutMs,
   });
+  const secretsKey = config.shims.gluster.secretsKey;
   // The embedded store also keeps what a directory does not hold (tokens, components, API clients).
-  const embedded = usesEmbedded ? openEmbedded(config.store.path, { volumes: { passphrases } }) : undefined;
+  const embedded = usesEmbedded
+    ? openEmbedded(config.store.path, {
+        users: secretsKey ? { secretsKey: Buffer.from(secretsKey, 'base64') } : {},
+        volumes: { passphrases },
+      })
+    : undefined;
   if (!embedded) throw new Error('No driver is configured');
   let sources = embedded.sources;
   // One connection pool per directory, shared by the domains that name the same one.
@@ -67,6 +77,18 @@ export function openBackends(config: Config): Backends {
       sources = { ...sources, vms: { ...sources.vms, vms: directory(config.drivers.vms).vms } };
       break;
   }
+  const { volumes, nodes } = config.drivers;
+  const glusterOptions = volumes.driver === 'gluster' ? volumes : nodes.driver === 'gluster' ? nodes : null;
+  const gluster = glusterOptions ? openGluster(glusterOptions) : undefined;
+  if (gluster && volumes.driver === 'gluster') {
+    sources = {
+      ...sources,
+      volumes: { ...sources.volumes, volumes: gluster.volumes(sources.volumes.volumes) },
+    };
+  }
+  if (gluster && nodes.driver === 'gluster') {
+    sources = { ...sources, nodes: { ...sources.nodes, nodes: gluster.nodes(sources.nodes.nodes) } };
+  }
   // Astakos feedback goes out through the configured mail relay (stored either way).
   const smtp = config.shims.astakos.feedback.smtp;
   const mailer = smtp ? createSmtpFeedbackNotifier(smtp) : undefined;
@@ -79,7 +101,10 @@ export function openBackends(config: Config): Backends {
     case 'luks':
       sources = {
         ...sources,
-        volumes: { volumes: luksVolumes(sources.volumes.volumes, { ...encrypted, passphrases }) },
+        volumes: {
+          ...sources.volumes,
+          volumes: luksVolumes(sources.volumes.volumes, { ...encrypted, passphrases }),
+        },
       };
       break;
   }
@@ -88,7 +113,9 @@ export function openBackends(config: Config): Backends {
     sources,
     embedded,
     ready: async () =>
-      embedded.ready() && (await Promise.all(ldap.map((backend) => backend.ready()))).every(Boolean),
+      embedded.ready() &&
+      (gluster ? await gluster.ready() : true) &&
+      (await Promise.all(ldap.map((backend) => backend.ready()))).every(Boolean),
     close: () => {
       mailer?.close();
       for (const backend of ldap) void backend.close();

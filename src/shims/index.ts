@@ -7,6 +7,7 @@ import type { Shim, ShimDependencies } from './kit/index.js';
 import { createAstakosShim } from './astakos/index.js';
 import { createLuksctlShim } from './luksctl/index.js';
 import { createFosscloudShim } from './fosscloud/index.js';
+import { createGlusterShim } from './gluster/index.js';
 
 export type {
   Caller,
@@ -22,7 +23,12 @@ export { toGraphFailures } from './kit/index.js';
 
 type ShimFactory = (config: Config, dependencies: ShimDependencies) => Shim | null;
 
-const FACTORIES: readonly ShimFactory[] = [createAstakosShim, createFosscloudShim, createLuksctlShim];
+const FACTORIES: readonly ShimFactory[] = [
+  createAstakosShim,
+  createFosscloudShim,
+  createGlusterShim,
+  createLuksctlShim,
+];
 
 /** Every enabled shim, built around the given graph executor. */
 export function buildShims(config: Config, dependencies: ShimDependencies): Shim[] {

@@ -8,6 +8,7 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # slapd lives in /usr/sbin, often not on a non-root PATH.
 { command -v slapd || [ -x /usr/sbin/slapd ]; } >/dev/null 2>&1 || need+=(slapd)
 command -v ldapsearch >/dev/null 2>&1 || need+=(ldap-utils)
+command -v glusterd >/dev/null 2>&1 || need+=(glusterfs-server)
 if [ ${#need[@]} -eq 0 ]; then echo "all present"; exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing: ${need[*]} — install them (apt-get install ${need[*]}) or run the tests as root" >&2

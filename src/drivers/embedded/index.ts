@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import type { CloudSources } from '../../subgraphs/index.js';
 import { EmbeddedNodes } from './nodes.js';
 import { EmbeddedNetworks } from './networks.js';
-import { EmbeddedUsers } from './users.js';
+import { EmbeddedUsers, type EmbeddedUsersOptions } from './users.js';
 import { EmbeddedVms } from './vms.js';
 import { EmbeddedVolumes, type EmbeddedVolumesOptions } from './volumes.js';
 import { EmbeddedDirectoryTokens } from './directory-tokens.js';
@@ -31,7 +31,7 @@ export interface EmbeddedBackend {
 
 export function openEmbedded(
   path: string,
-  options: { volumes?: EmbeddedVolumesOptions } = {},
+  options: { users?: EmbeddedUsersOptions; volumes?: EmbeddedVolumesOptions } = {},
 ): EmbeddedBackend {
   const store = new Store(path);
   const sources: CloudSources = {
@@ -39,7 +39,7 @@ export function openEmbedded(
     vms: { vms: new EmbeddedVms(store) },
     volumes: { volumes: new EmbeddedVolumes(store, options.volumes) },
     networks: { networks: new EmbeddedNetworks(store) },
-    users: { users: new EmbeddedUsers(store) },
+    users: { users: new EmbeddedUsers(store, options.users) },
   };
   return {
     store,

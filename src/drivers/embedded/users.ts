@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type {
   GroupIdRecord,
   ApiClientRecord,
+  ApiSettingRecord,
   ComponentFields,
   ComponentRecord,
   FeedbackRecord,
@@ -712,6 +713,36 @@ export class EmbeddedUsers implements UsersSource {
       bindPassword: this.secrets().open(row.bind_password, `realm:${realmId}`),
       userAttribute: row.user_attribute,
     };
+  }
+
+  // Settings of legacy APIs
+
+  async listApiSettings(api: string): Promise<ApiSettingRecord[]> {
+    const rows = this.db
+      .prepare('SELECT api, name, value, updated_at FROM api_settings WHERE api = ? ORDER BY name')
+      .all(api) as { api: string; name: string; value: string; updated_at: number }[];
+    return rows.map((row) => ({
+      api: row.api,
+      name: row.name,
+      value: row.value,
+      updatedAt: new Date(row.updated_at),
+    }));
+  }
+
+  async setApiSetting(api: string, name: string, value: string, at: Date): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO api_settings (api, name, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (api, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      )
+      .run(api, name, value, at.getTime());
+  }
+
+  async resetApiSettings(api: string, name: string | null): Promise<number> {
+    const result =
+      name === null
+        ? this.db.prepare('DELETE FROM api_settings WHERE api = ?').run(api)
+        : this.db.prepare('DELETE FROM api_settings WHERE api = ? AND name = ?').run(api, name);
+    return result.changes;
   }
 
   // Feedback

@@ -26,6 +26,7 @@ import type {
   VolumesSource,
   WorkerNfsRecord,
 } from '../../subgraphs/volumes/index.js';
+import { GLUSTER_OPTIONS } from '../../subgraphs/volumes/index.js';
 import type { Store } from './store.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -642,6 +643,22 @@ export class EmbeddedVolumes implements VolumesSource {
         .prepare('SELECT * FROM gluster_volumes WHERE name IN (SELECT value FROM json_each(?)) ORDER BY name')
         .all(json(names)) as GlusterVolumeRow[],
     );
+  }
+
+  async glusterOptionValues(
+    volumes: readonly string[],
+    option: string | null,
+  ): Promise<({ volume: string } & GlusterOptionRecord)[]> {
+    // The embedded pool knows the options of GLUSTER_OPTIONS; unset ones have their default.
+    const names = option === null ? Object.keys(GLUSTER_OPTIONS).sort() : [option];
+    const out: ({ volume: string } & GlusterOptionRecord)[] = [];
+    for (const volume of await this.getGlusterVolumes(volumes)) {
+      const set = new Map(volume.options.map((entry) => [entry.name, entry.value]));
+      for (const name of names) {
+        out.push({ volume: volume.name, name, value: set.get(name) ?? GLUSTER_OPTIONS[name]?.default ?? '' });
+      }
+    }
+    return out;
   }
 
   async glusterBrickStatus(volumes: readonly string[]): Promise<GlusterBrickStatusRecord[]> {

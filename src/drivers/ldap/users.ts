@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidCredentialsError, NoSuchObjectError, type Entry } from 'ldapts';
 import type {
   ApiClientRecord,
+  ApiSettingRecord,
   ComponentFields,
   ComponentRecord,
   DirectoryLogin,
@@ -529,6 +530,20 @@ export class LdapUsers implements UsersSource {
 
   apiClientSecret(appId: string): Promise<string | null> {
     return this.delegate('API clients').apiClientSecret(appId);
+  }
+
+  // Settings of legacy APIs are kept in the embedded store, like API clients.
+
+  listApiSettings(api: string): Promise<ApiSettingRecord[]> {
+    return this.delegate('API settings').listApiSettings(api);
+  }
+
+  setApiSetting(api: string, name: string, value: string, at: Date): Promise<void> {
+    return this.delegate('API settings').setApiSetting(api, name, value, at);
+  }
+
+  resetApiSettings(api: string, name: string | null): Promise<number> {
+    return this.delegate('API settings').resetApiSettings(api, name);
   }
 
   // Feedback names users the embedded store does not know.

@@ -3,7 +3,7 @@
  * authenticator the gateway uses: token checks (in Astakos' order), password logins in a realm,
  * token issue, and the first-start administrator.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { CloudfedError } from '../../errors/index.js';
 import { hashToken, newToken, type Principal } from '../../identity/index.js';
 import { verifyPassword } from './password.js';
@@ -210,6 +210,32 @@ export function createAuthenticator(source: UsersSource): UsersAuthenticator {
       authenticatePassword(source, username, password, realm),
     apiClientSecret: (appId) => source.apiClientSecret(appId),
   };
+}
+
+export type ApiClientSignatureStatus = 'VALID' | 'UNKNOWN_APP' | 'BAD_SIGNATURE';
+
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/**
+ * Checks an HMAC-SHA256 request signature (a JWS `HS256` signature: base64url of the MAC of
+ * `signingInput`) with an API client's secret. The secret never leaves this function; the MACs
+ * are compared through their SHA-256 digests, so in constant time whatever their lengths.
+ */
+export async function checkApiClientSignature(
+  source: UsersSource,
+  appId: string,
+  signingInput: string,
+  signature: string,
+): Promise<ApiClientSignatureStatus> {
+  const secret = await source.apiClientSecret(appId);
+  if (secret === null) return 'UNKNOWN_APP';
+  const expected = createHmac('sha256', secret).update(signingInput, 'utf8').digest();
+  const given = BASE64URL.test(signature) ? Buffer.from(signature, 'base64url') : Buffer.alloc(0);
+  const same = timingSafeEqual(
+    createHash('sha256').update(given).digest(),
+    createHash('sha256').update(expected).digest(),
+  );
+  return same && given.length === expected.length ? 'VALID' : 'BAD_SIGNATURE';
 }
 
 /** The first administrator's UUID (the demo's admin). */

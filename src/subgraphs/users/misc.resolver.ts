@@ -8,8 +8,9 @@ import {
   type RequestContext,
 } from '../kit/index.js';
 import { usersLoaders } from './loaders.js';
-import { UserApiClient, UserFeedback } from './misc.type.js';
-import { checkAppId, checkSecret, MAX_FEEDBACK_LENGTH, nowWholeSeconds } from './rules.js';
+import { checkApiClientSignature } from './auth.js';
+import { ApiClientSignatureCheck, UserApiClient, UserApiSetting, UserFeedback } from './misc.type.js';
+import { APP_ID, checkAppId, checkSecret, MAX_FEEDBACK_LENGTH, nowWholeSeconds } from './rules.js';
 import type { FeedbackNotifier, UsersSource } from './source.js';
 import { User } from './user.type.js';
 
@@ -17,6 +18,18 @@ export const UserFeedbackConnection = connectionType('UserFeedback', UserFeedbac
 
 function appNotFound(appId: string) {
   return notFound(`Application '${appId}' does not exist`, { reason: 'APP_NOT_FOUND', appId });
+}
+
+const SETTING_NAME = /^[a-z][a-z0-9._-]{0,63}$/;
+
+function checkSettingName(value: string, argument: string): string {
+  if (!SETTING_NAME.test(value)) {
+    throw badInput(`${argument} must be lower-case letters, digits, ".", "_" or "-" (at most 64)`, {
+      reason: 'INVALID_SETTING_NAME',
+      argument,
+    });
+  }
+  return value;
 }
 
 /** API clients (Gluster REST applications). Secrets go in, never out. */
@@ -72,6 +85,72 @@ export class UserApiClientResolver {
     checkAppId(appId);
     if (!(await this.source.deleteApiClient(appId))) throw appNotFound(appId);
     return true;
+  }
+
+  @Query(() => ApiClientSignatureCheck, {
+    description:
+      'Checks a request signed by an API client: `signature` is the base64url HMAC-SHA256 of `signingInput` under the client’s secret (a JWS HS256 signature). The secret is never returned (administrators, operators and the server).',
+  })
+  async verifyApiClientSignature(
+    @Ctx() context: RequestContext,
+    @Arg('appId', () => ID) appId: string,
+    @Arg('signingInput', () => String) signingInput: string,
+    @Arg('signature', () => String) signature: string,
+  ) {
+    requirePrivileged(context);
+    if (!APP_ID.test(appId)) return ApiClientSignatureCheck.UNKNOWN_APP;
+    return checkApiClientSignature(this.source, appId, signingInput, signature);
+  }
+
+  @Query(() => [UserApiSetting], {
+    description: 'The stored settings of a legacy API, by name (administrators, operators and the server).',
+  })
+  async apiSettings(@Ctx() context: RequestContext, @Arg('api', () => String) api: string) {
+    requirePrivileged(context);
+    checkSettingName(api, 'api');
+    return (await this.source.listApiSettings(api)).map(UserApiSetting.from);
+  }
+
+  @Mutation(() => UserApiSetting, {
+    description:
+      'Stores a setting of a legacy API (gluster-restapi config-set; administrators). BAD_USER_INPUT INVALID_SETTING_NAME / INVALID_SETTING_VALUE (not JSON text).',
+  })
+  async setApiSetting(
+    @Ctx() context: RequestContext,
+    @Arg('api', () => String) api: string,
+    @Arg('name', () => String) name: string,
+    @Arg('value', () => String) value: string,
+  ) {
+    requirePrivileged(context);
+    checkSettingName(api, 'api');
+    checkSettingName(name, 'name');
+    try {
+      if (value.length > 4096) throw new Error('too long');
+      JSON.parse(value);
+    } catch {
+      throw badInput('value must be JSON text of at most 4096 characters', {
+        reason: 'INVALID_SETTING_VALUE',
+        argument: 'value',
+      });
+    }
+    const at = nowWholeSeconds();
+    await this.source.setApiSetting(api, name, value, at);
+    return UserApiSetting.from({ api, name, value, updatedAt: at });
+  }
+
+  @Mutation(() => Int, {
+    description:
+      'Removes one stored setting of a legacy API, or all of them when `name` is null (gluster-restapi config-reset; administrators); returns how many were removed.',
+  })
+  async resetApiSettings(
+    @Ctx() context: RequestContext,
+    @Arg('api', () => String) api: string,
+    @Arg('name', () => String, { nullable: true }) name?: string | null,
+  ) {
+    requirePrivileged(context);
+    checkSettingName(api, 'api');
+    if (name != null) checkSettingName(name, 'name');
+    return this.source.resetApiSettings(api, name ?? null);
   }
 
   private async fresh(appId: string): Promise<UserApiClient> {

@@ -1,6 +1,6 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTime } from '../kit/index.js';
-import type { ApiClientRecord, FeedbackRecord } from './source.js';
+import type { ApiClientRecord, ApiSettingRecord, FeedbackRecord } from './source.js';
 import { User } from './user.type.js';
 
 @ObjectType({ description: 'An API client (Gluster REST application). Its secret is never shown.' })
@@ -11,6 +11,34 @@ export class UserApiClient {
 
   static from(record: ApiClientRecord): UserApiClient {
     return Object.assign(new UserApiClient(), { ...record });
+  }
+}
+
+/** Outcome of checking a request signature of an API client. */
+export enum ApiClientSignatureCheck {
+  VALID = 'VALID',
+  UNKNOWN_APP = 'UNKNOWN_APP',
+  BAD_SIGNATURE = 'BAD_SIGNATURE',
+}
+registerEnumType(ApiClientSignatureCheck, {
+  name: 'UserApiClientSignatureCheck',
+  description:
+    'Whether an API client signed a request: VALID, UNKNOWN_APP (no such app id) or BAD_SIGNATURE.',
+});
+
+@ObjectType({
+  description:
+    'A stored setting of a legacy API (e.g. the Gluster REST `auth-enabled`), shared by every gateway replica.',
+})
+export class UserApiSetting {
+  @Field(() => String, { description: 'The API the setting belongs to (`gluster`).' }) api!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'The value as JSON text (`true`, `8080`, `"/etc/ssl/x.pem"`).' })
+  value!: string;
+  @Field(() => DateTime) updatedAt!: Date;
+
+  static from(record: ApiSettingRecord): UserApiSetting {
+    return Object.assign(new UserApiSetting(), { ...record });
   }
 }
 

@@ -112,6 +112,14 @@ export interface TokenHashRecord {
   expiresAt: Date;
 }
 
+export interface ApiSettingRecord {
+  api: string;
+  name: string;
+  /** JSON text. */
+  value: string;
+  updatedAt: Date;
+}
+
 export interface ApiClientRecord {
   appId: string;
   createdAt: Date;
@@ -235,6 +243,14 @@ export interface UsersSource {
   deleteApiClient(appId: string): Promise<boolean>;
   /** The clear secret, for request verification only; never exposed through GraphQL. */
   apiClientSecret(appId: string): Promise<string | null>;
+
+  // Settings of legacy APIs (shared by every gateway replica)
+  /** The stored settings of one API, ordered by name. */
+  listApiSettings(api: string): Promise<ApiSettingRecord[]>;
+  /** Stores (or replaces) one setting. */
+  setApiSetting(api: string, name: string, value: string, at: Date): Promise<void>;
+  /** Removes one setting (`name`), or every setting of the API (`null`); returns how many. */
+  resetApiSettings(api: string, name: string | null): Promise<number>;
 
   // Feedback
   addFeedback(feedback: Omit<FeedbackRecord, 'id'>): Promise<FeedbackRecord>;

@@ -23,7 +23,6 @@ import {
   checkOptionValue,
   commandFailed,
   GLUSTER_NAME,
-  GLUSTER_OPTIONS,
   planGlusterVolume,
 } from './rules.js';
 import type { GlusterVolumeRecord, VolumesSource } from './source.js';
@@ -80,17 +79,12 @@ export class GlusterVolumeResolver {
     @Arg('name', () => String, { nullable: true }) name?: string | null,
   ) {
     requireAuthenticated(context);
-    const set = new Map(volume.options.map((option) => [option.name, option.value]));
-    const value = (option: string) =>
-      Object.assign(new GlusterOption(), {
-        name: option,
-        value: set.get(option) ?? GLUSTER_OPTIONS[option]!.default,
-      });
-    if (name && name !== 'all') {
-      checkOptionName(name, 'volume get');
-      return [value(name)];
-    }
-    return Object.keys(GLUSTER_OPTIONS).sort().map(value);
+    const option = name && name !== 'all' ? name : null;
+    if (option) checkOptionName(option, 'volume get');
+    const rows = await volumesLoaders(context, this.source).optionValuesOfVolume.load(
+      `${option ?? ''}\u0000${volume.name}`,
+    );
+    return rows.map((row) => Object.assign(new GlusterOption(), { name: row.name, value: row.value }));
   }
 
   @FieldResolver(() => GlusterRebalanceStatus, {

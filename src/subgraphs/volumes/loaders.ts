@@ -61,6 +61,24 @@ function createLoaders(source: VolumesSource) {
       (nodes: readonly string[]) => source.glusterBricksOnNodes(nodes),
       (brick) => brick.node ?? '',
     ),
+    /** Keyed by `option` (empty for all) NUL `volume`. */
+    optionValuesOfVolume: groupLoader(
+      async (keys: readonly string[]) => {
+        const byOption = new Map<string, string[]>();
+        for (const key of keys) {
+          const [option = '', volume = ''] = key.split('\u0000');
+          byOption.set(option, [...(byOption.get(option) ?? []), volume]);
+        }
+        const rows = [];
+        for (const [option, volumes] of byOption) {
+          for (const row of await source.glusterOptionValues(volumes, option || null)) {
+            rows.push({ key: `${option}\u0000${row.volume}`, name: row.name, value: row.value });
+          }
+        }
+        return rows;
+      },
+      (row) => row.key,
+    ),
     rebalanceOfVolume: nullableLoader(
       (names: readonly string[]) => source.glusterRebalanceStatus(names),
       (row) => row.volume,

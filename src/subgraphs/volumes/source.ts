@@ -355,6 +355,14 @@ export interface VolumesSource {
   setGlusterVolumeOptions(name: string, options: readonly GlusterOptionRecord[]): Promise<CommandOutcome>;
   /** Resets one option (or every one for `all`). */
   resetGlusterVolumeOption(name: string, option: string, force: boolean): Promise<CommandOutcome>;
+  /**
+   * Option values including defaults (`volume get <volume> <option|all>`) of these volumes: every
+   * option when `option` is null, else that one (already checked to be a known option).
+   */
+  glusterOptionValues(
+    volumes: readonly string[],
+    option: string | null,
+  ): Promise<({ volume: string } & GlusterOptionRecord)[]>;
   /** The last rebalance of these volumes; volumes that never had one are left out. */
   glusterRebalanceStatus(names: readonly string[]): Promise<({ volume: string } & GlusterRebalanceRecord)[]>;
   startGlusterRebalance(name: string, op: GlusterRebalanceOp): Promise<CommandOutcome>;

@@ -5,6 +5,7 @@ import volumes from './004_volumes.js';
 import networks from './005_networks.js';
 import users from './006_users.js';
 import groupIds from './008_group_ids.js';
+import apiSettings from './009_api_settings.js';
 import directories from './010_directories.js';
 
 export interface Migration {
@@ -22,5 +23,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'networks', sql: networks },
   { version: 6, name: 'users', sql: users },
   { version: 8, name: 'group_ids', sql: groupIds },
+  { version: 9, name: 'api_settings', sql: apiSettings },
   { version: 10, name: 'directories', sql: directories },
 ];
