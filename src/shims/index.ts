@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/index.js';
 import type { Shim, ShimDependencies } from './kit/index.js';
+import { pvcShimFactory } from './pvc/index.js';
 
 export type {
   Caller,
@@ -19,7 +20,7 @@ export { toGraphFailures } from './kit/index.js';
 
 type ShimFactory = (config: Config, dependencies: ShimDependencies) => Shim | null;
 
-const FACTORIES: readonly ShimFactory[] = [];
+const FACTORIES: readonly ShimFactory[] = [pvcShimFactory];
 
 /** Every enabled shim, built around the given graph executor. */
 export function buildShims(config: Config, dependencies: ShimDependencies): Shim[] {
