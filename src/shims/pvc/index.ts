@@ -9,7 +9,7 @@ import type { Principal } from '../../identity/index.js';
 import { readBody, send, type Shim, type ShimDependencies, type ShimResponse } from '../kit/index.js';
 import { PvcAuth } from './auth.js';
 import { cookie, parseForm, pathSegments, valuesOf, type Values } from './request.js';
-import { html, json, LOGIN_FORM, message, REASONS, redirectPage } from './responses.js';
+import { html, LOGIN_FORM, message, REASONS, redirectPage } from './responses.js';
 import { Router } from './router.js';
 import { ROUTES, type Handler } from './routes.js';
 
@@ -166,5 +166,3 @@ export function createPvcShim(config: Config, dependencies: ShimDependencies): S
 export function pvcShimFactory(config: Config, dependencies: ShimDependencies): Shim {
   return createPvcShim(config, dependencies);
 }
-
-export { json as pvcJson };

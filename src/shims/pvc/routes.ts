@@ -125,8 +125,9 @@ function isReason(failure: GraphFailure, ...reasons: string[]): boolean {
 
 function regexError(failure: GraphFailure): ShimResponse | null {
   if (!isReason(failure, 'INVALID_REGEX')) return null;
-  const detail =
-    typeof failure.extensions.detail === 'string' ? failure.extensions.detail : 'invalid pattern';
+  const raw = typeof failure.extensions.detail === 'string' ? failure.extensions.detail : 'invalid pattern';
+  // The engine quotes the whole widened pattern (`/^(?:.*(.*)/u: …`); the client only needs the reason.
+  const detail = raw.replace(/^\/.*\/[a-z]*: /s, '');
   return failureString(`Regex Error: ${detail}`);
 }
 
@@ -239,8 +240,6 @@ function nodeFlush(flush: boolean): Handler {
     const failure = first(result.errors);
     if (failure.code === 'NOT_FOUND')
       return message(510, `ERROR: No node named '${node}' is present in the cluster.`);
-    if (isReason(failure, 'LOCKED'))
-      return message(510, 'A lock currently exists; use --wait to wait for it, or try again later.');
     return postFailure(failure);
   };
 }
