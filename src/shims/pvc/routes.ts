@@ -746,7 +746,7 @@ const addOsd: Handler = async ({ params, values, run }) => {
   const weight = values.get('weight');
   if (weight === undefined) return message(510, 'ERROR: An OSD weight must be specified.');
   const failed = 'ERROR: Failed to create new OSD; check node logs for details.';
-  if (!FLOAT.test(weight.trim())) return message(510, failed);
+  if (!FLOAT.test(weight.trim()) || !Number.isFinite(Number(weight))) return message(510, failed);
   const result = await run(PvcAddOsdDocument, { node, device, weight: Number(weight) });
   if (result.ok) return message(200, `Created new OSD with block device ${device} on node ${node}.`);
   const failure = first(result.errors);
