@@ -802,7 +802,7 @@ async function listPools(call: Call, limit: string | undefined): Promise<ShimRes
 
 const addPool: Handler = async ({ params, values, run }) => {
   const pool = params.pool!;
-  const pgs = values.get('pgs') ?? '128';
+  const pgs = optional(values, 'pgs') ?? '128';
   const failed = 'ERROR: Failed to create new pool; check node logs for details.';
   if (!/^[0-9]{1,9}$/.test(pgs) || Number(pgs) < 1) return message(510, failed);
   const result = await run(PvcAddPoolDocument, { name: pool, pgs: Number(pgs) });
