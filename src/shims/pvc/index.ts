@@ -54,7 +54,11 @@ export function createPvcShim(config: Config, dependencies: ShimDependencies): S
         };
     }
     const read = await readBody(request, bodyLimit);
-    if (!read.ok) return message(413, 'ERROR: The request body is too large.');
+    if (!read.ok) {
+      return read.reason === 'TOO_LARGE'
+        ? message(413, 'ERROR: The request body is too large.')
+        : message(400, 'ERROR: The request body could not be read.');
+    }
     const form = await parseForm(request.headers['content-type'], read.body);
     if (form === null) return message(400, 'ERROR: The form data could not be read.');
     const values = valuesOf(url.searchParams, form.fields);
