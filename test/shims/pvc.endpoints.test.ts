@@ -257,6 +257,16 @@ describe('PVC endpoints (authentication off)', () => {
       'ERROR: A VNI must be specified for the virtual network.',
     );
     await expectMessage(
+      post('/api/v1/network/x/add', { vni: '', nettype: 'managed' }),
+      510,
+      'ERROR: A valid VNI must be specified for the virtual network.',
+    );
+    await expectMessage(
+      post('/api/v1/network/x/add', { vni: '7', nettype: '' }),
+      520,
+      "ERROR: A valid nettype must be specified: 'managed' or 'bridged'.",
+    );
+    await expectMessage(
       post('/api/v1/network/x/add', { vni: '100', nettype: 'bridged' }),
       510,
       'ERROR: A network with VNI 100 already exists!',

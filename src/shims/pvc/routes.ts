@@ -463,7 +463,8 @@ async function listNetworks(call: Call, limit: string | undefined): Promise<Shim
 
 /** Messages for the failures network add and modify share. */
 function networkChangeFailure(failure: GraphFailure, net: string, vni: string | undefined): ShimResponse {
-  if (isReason(failure, 'INVALID_NETWORK_TYPE'))
+  // A required value given empty is judged by validation (§4): an empty type or VNI is invalid.
+  if (isReason(failure, 'INVALID_NETWORK_TYPE', 'NETWORK_TYPE_REQUIRED'))
     return message(520, "ERROR: A valid nettype must be specified: 'managed' or 'bridged'.");
   if (isReason(failure, 'DHCP4_RANGE_REQUIRED'))
     return message(510, 'ERROR: DHCPv4 start and end addresses are required for a DHCPv4-enabled network.');
@@ -474,6 +475,7 @@ function networkChangeFailure(failure: GraphFailure, net: string, vni: string | 
   if (isReason(failure, 'NETWORK_NOT_FOUND')) return networkNotFound(net);
   const invalid: Record<string, string> = {
     INVALID_VNI: 'ERROR: A valid VNI must be specified for the virtual network.',
+    VNI_REQUIRED: 'ERROR: A valid VNI must be specified for the virtual network.',
     INVALID_DESCRIPTION: 'ERROR: The network description is not valid.',
     INVALID_DOMAIN: 'ERROR: The domain is not valid.',
     INVALID_IP4_NETWORK: 'ERROR: The IPv4 network is not valid.',
