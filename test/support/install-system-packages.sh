@@ -4,6 +4,7 @@
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -eq 0 ]; then echo "all present"; exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing: ${need[*]} — install them (apt-get install ${need[*]}) or run the tests as root" >&2
