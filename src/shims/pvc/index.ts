@@ -72,13 +72,10 @@ export function createPvcShim(config: Config, dependencies: ShimDependencies): S
           return login(request, values);
         case 'logout':
           if (!settings.auth.enabled) return message(200, 'Authentication is disabled.');
-          return {
-            ...redirect(request),
-            headers: {
-              ...redirect(request).headers,
-              'set-cookie': `${SESSION_COOKIE}=; Expires=Thu, 01-Jan-1970 00:00:00 GMT; Max-Age=0; Path=/`,
-            },
-          };
+          return redirect(
+            request,
+            `${SESSION_COOKIE}=; Expires=Thu, 01-Jan-1970 00:00:00 GMT; Max-Age=0; Path=/`,
+          );
       }
     }
 
@@ -117,20 +114,17 @@ export function createPvcShim(config: Config, dependencies: ShimDependencies): S
     if (token === undefined) return message(401, 'Authentication required');
     const matched = auth.match(token);
     if (!matched) return message(401, 'Authentication failed');
-    const reply = redirect(request);
-    return {
-      ...reply,
-      headers: {
-        ...reply.headers,
-        'set-cookie': `${SESSION_COOKIE}=${auth.newSession(matched)}; HttpOnly; Path=/`,
-      },
-    };
+    return redirect(request, `${SESSION_COOKIE}=${auth.newSession(matched)}; HttpOnly; Path=/`);
   }
 
-  function redirect(request: IncomingMessage): ShimResponse {
+  /** 302 to the API root, absolute from the request as werkzeug built it, with the session cookie change. */
+  function redirect(request: IncomingMessage, setCookie: string): ShimResponse {
     const scheme = (request.socket as TLSSocket).encrypted ? 'https' : 'http';
     const host = request.headers.host ?? 'localhost';
-    return html(302, redirectPage(PVC_PREFIX), { location: `${scheme}://${host}${PVC_PREFIX}` });
+    return html(302, redirectPage(PVC_PREFIX), {
+      location: `${scheme}://${host}${PVC_PREFIX}`,
+      'set-cookie': setCookie,
+    });
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
