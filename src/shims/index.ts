@@ -5,9 +5,10 @@
 import type { Config } from '../config/index.js';
 import type { Shim, ShimDependencies } from './kit/index.js';
 import { createAstakosShim } from './astakos/index.js';
-import { createLuksctlShim } from './luksctl/index.js';
 import { createFosscloudShim } from './fosscloud/index.js';
 import { createGlusterShim } from './gluster/index.js';
+import { createLuksctlShim } from './luksctl/index.js';
+import { createPvcShim } from './pvc/index.js';
 
 export type {
   Caller,
@@ -28,6 +29,7 @@ const FACTORIES: readonly ShimFactory[] = [
   createFosscloudShim,
   createGlusterShim,
   createLuksctlShim,
+  createPvcShim,
 ];
 
 /** Every enabled shim, built around the given graph executor. */

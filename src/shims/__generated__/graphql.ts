@@ -4,6 +4,51 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** A new firewall rule. Text values are checked by the graph, each with its own `reason`. */
+export type AclAddInput = {
+  /** Unique within the direction’s chain. */
+  description: string;
+  /** Required: exactly `in` or `out`. */
+  direction: string | null | undefined;
+  /** 0-based position in the chain, decimal digits: the rule goes before the one now there. Absent, empty or beyond the end: appended. */
+  order: string | null | undefined;
+  /** Required: the nft rule line (one line, no control characters). */
+  rule: string | null | undefined;
+};
+
+/** The firewall chain of a rule: traffic into (`IN`) or out of (`OUT`) the network. */
+export type AclDirection =
+  | 'IN'
+  | 'OUT';
+
+/** Selects OSDs. */
+export type CephOsdFilter = {
+  /** ECMAScript regular expression, searched in the id (anchor it with ^ and $ as needed; legacy shims anchor at the start). */
+  matches: string | null | undefined;
+};
+
+/** Selects pools. */
+export type CephPoolFilter = {
+  /** ECMAScript regular expression, searched in the id (anchor it with ^ and $ as needed; legacy shims anchor at the start). The id is the pool name. */
+  matches: string | null | undefined;
+};
+
+/** Selects nodes. */
+export type ClusterNodeFilter = {
+  /** ECMAScript regular expression, searched in the name (anchor it with ^ and $ as needed). */
+  nameMatches: string | null | undefined;
+};
+
+/** A static DHCPv4 reservation. */
+export type DhcpReservationInput = {
+  /** Host name handed out with the address. */
+  hostname: string | null | undefined;
+  /** Required (checked first, reason IP_ADDRESS_REQUIRED): four `.`-separated groups of digits, each at most 255. */
+  ipAddress: string | null | undefined;
+  /** Six `:`-separated hexadecimal pairs, any case (stored lower-case). */
+  mac: string;
+};
+
 /** Whether every NFS mount point of a worker node is mounted. */
 export type EncryptedVolumeNfsState =
   | 'MOUNTED'
@@ -78,6 +123,117 @@ export type GlusterVolumeType =
   | 'STRIPED_REPLICATE'
   | 'TIER';
 
+/** A new network. Text values are checked by the graph (not by the schema) so that every rule reports its own `reason`. */
+export type NetworkAddInput = {
+  /** Unique name of the network. */
+  description: string;
+  /** Serve DHCPv4; needs dhcp4Start and dhcp4End. */
+  dhcp4: boolean | null | undefined;
+  dhcp4End: string | null | undefined;
+  dhcp4Start: string | null | undefined;
+  /** Default `<description>.local`. */
+  domain: string | null | undefined;
+  ip4Gateway: string | null | undefined;
+  /** IPv4 network, `a.b.c.d/len`. */
+  ip4Network: string | null | undefined;
+  /** Default: the IPv6 network’s address part followed by `1`. */
+  ip6Gateway: string | null | undefined;
+  /** IPv6 network, `addr/len`; enables DHCPv6. */
+  ip6Network: string | null | undefined;
+  /** Required: exactly `managed` or `bridged`. */
+  type: string | null | undefined;
+  /** Required: 1 to 16777215, decimal digits. */
+  vni: string | number | null | undefined;
+};
+
+/** Changes to a network: only the values given change (null or absent: unchanged). */
+export type NetworkChangesInput = {
+  /** true enables DHCPv4, false disables it; absent leaves it unchanged. */
+  dhcp4: boolean | null | undefined;
+  dhcp4End: string | null | undefined;
+  dhcp4Start: string | null | undefined;
+  domain: string | null | undefined;
+  ip4Gateway: string | null | undefined;
+  ip4Network: string | null | undefined;
+  ip6Gateway: string | null | undefined;
+  /** A new IPv6 network; without ip6Gateway the gateway is regenerated from it. */
+  ip6Network: string | null | undefined;
+  /** Exactly `managed` or `bridged`. */
+  type: string | null | undefined;
+  /** A new VNI; must be unused. */
+  vni: string | number | null | undefined;
+};
+
+/** Selects networks. With both patterns, a network matching either is listed. */
+export type NetworkFilter = {
+  /** ECMAScript regular expression, searched in the description. */
+  descriptionMatches: string | null | undefined;
+  /** ECMAScript regular expression, searched in the VNI (decimal); anchor it with ^ and $ as needed. */
+  vniMatches: string | null | undefined;
+};
+
+/** Identifies one network by exactly one of its VNI or its description. Errors quote the value as given. */
+export type NetworkLookup = {
+  /** The exact description. */
+  description: string | null | undefined;
+  /** The VNI (decimal digits). */
+  vni: string | number | null | undefined;
+};
+
+/** Which pattern of a `NetworkFilter` a listed network matched. */
+export type NetworkMatchField =
+  | 'DESCRIPTION'
+  | 'VNI';
+
+/** Managed networks are VXLANs the cluster routes and serves DHCP/DNS on; bridged networks are plain VLANs bridged to the hosts. */
+export type NetworkType =
+  | 'BRIDGED'
+  | 'MANAGED';
+
+/** Router role: coordinators are primary or secondary, other nodes are clients. */
+export type NodeCoordinatorState =
+  | 'CLIENT'
+  | 'PRIMARY'
+  | 'SECONDARY';
+
+/** State of the node daemon. */
+export type NodeDaemonState =
+  | 'DEAD'
+  | 'INIT'
+  | 'RUN'
+  | 'SHUTDOWN'
+  | 'STOP';
+
+/** Whether the node takes VMs (ready), is evacuating them (flush, flushed) or taking them back (unflush). */
+export type NodeDomainState =
+  | 'FLUSH'
+  | 'FLUSHED'
+  | 'READY'
+  | 'UNFLUSH';
+
+/** Selects RBD snapshots. */
+export type RbdSnapshotFilter = {
+  /** ECMAScript regular expression, searched in the id (anchor it with ^ and $ as needed; legacy shims anchor at the start). The id is `pool/volume@snapshot`. */
+  matches: string | null | undefined;
+  /** Only this pool (NOT_FOUND POOL_NOT_FOUND if absent). */
+  pool: string | null | undefined;
+  /** Only volumes of this name: in `pool` when given, in every pool otherwise (NOT_FOUND VOLUME_NOT_FOUND if none). */
+  volume: string | null | undefined;
+};
+
+/** Selects RBD volumes. */
+export type RbdVolumeFilter = {
+  /** ECMAScript regular expression, searched in the id (anchor it with ^ and $ as needed; legacy shims anchor at the start). The id is `pool/volume`. */
+  matches: string | null | undefined;
+  /** Only this pool (NOT_FOUND POOL_NOT_FOUND if absent). */
+  pool: string | null | undefined;
+};
+
+/** The router mode a coordinator can be put in. */
+export type RouterMode =
+  | 'PRIMARY'
+  | 'SECONDARY';
+
 /** Whether an API client signed a request: VALID, UNKNOWN_APP (no such app id) or BAD_SIGNATURE. */
 export type UserApiClientSignatureCheck =
   | 'BAD_SIGNATURE'
@@ -102,6 +258,57 @@ export type UserViewRight =
 export type VmAssignmentStatus =
   | 'ASSIGNABLE'
   | 'ASSIGNED';
+
+/** A new VM. */
+export type VmDefineInput = {
+  /** Target node; empty or absent: chosen by `selector`. */
+  node: string | null | undefined;
+  /** `windows`, `linux` or null. */
+  os: string | null | undefined;
+  /** The owning user. */
+  ownerId: string | number | null | undefined;
+  poolId: string | number | null | undefined;
+  /** Placement selector `mem` (default; also for empty or unknown values), `load`, `vcpus` or `vms`. */
+  selector: string | null | undefined;
+  subtype: string | null | undefined;
+  /** PERSISTENT when absent. */
+  type: VmType | null | undefined;
+  /** Libvirt domain XML with `<name>` and `<uuid>`. */
+  xml: string;
+};
+
+/** Selects VMs. Without any field, every VM the caller may see. */
+export type VmFilter = {
+  /** With both patterns: include a VM matching either (true) instead of both (false). */
+  anyPattern: boolean;
+  /** ECMAScript regular expression searched anywhere in the UUID (anchor it with ^ and $ as needed). */
+  idMatches: string | null | undefined;
+  /** ECMAScript regular expression searched anywhere in the name. */
+  nameMatches: string | null | undefined;
+  /** Include a VM on one of `nodes` OR in one of the states (PVC), instead of requiring both. */
+  nodeOrState: boolean;
+  /** Node names; each must exist (NOT_FOUND reason NODE_NOT_FOUND, checked first). */
+  nodes: Array<string> | null | undefined;
+  /** States as backend words (`start`, `stop`, …), for legacy clients; an unknown word is BAD_USER_INPUT reason INVALID_VM_STATE (checked after the nodes, before the patterns). Combined with `states`. */
+  stateNames: Array<string> | null | undefined;
+  states: Array<VmState> | null | undefined;
+  types: Array<VmType> | null | undefined;
+};
+
+/** Which pattern of a `VmFilter` a listed VM matched. */
+export type VmMatchField =
+  | 'ID'
+  | 'NAME';
+
+/** Cluster state of a VM (PVC): running (START), being restarted, shut down gracefully, stopped, failed, or being migrated away / back. */
+export type VmState =
+  | 'FAILED'
+  | 'MIGRATE'
+  | 'RESTART'
+  | 'SHUTDOWN'
+  | 'START'
+  | 'STOP'
+  | 'UNMIGRATE';
 
 /** FOSS-Cloud VM type: persistent VMs belong to someone; dynamic desktops are handed out from pools. */
 export type VmType =
@@ -409,12 +616,396 @@ export type LuksctlWorkerMountMutationVariables = Exact<{
 
 export type LuksctlWorkerMountMutation = { mountEncryptedVolumeWorkerNfs: { address: string, nfsState: EncryptedVolumeNfsState } };
 
+export type PvcNodeFragment = { name: string, arch: string, coordinatorState: NodeCoordinatorState, cpuCount: number, daemonState: NodeDaemonState, domainState: NodeDomainState, kernel: string, load: number, os: string, memory: { allocatedMiB: number, freeMiB: number, totalMiB: number, usedMiB: number }, vcpu: { allocated: number, total: number }, vms: Array<{ uuid: string, running: boolean }> };
+
+export type PvcNodesQueryVariables = Exact<{
+  filter: ClusterNodeFilter | null | undefined;
+  first: number | null | undefined;
+  after: string | null | undefined;
+}>;
+
+
+export type PvcNodesQuery = { clusterNodes: { nodes: Array<{ name: string, arch: string, coordinatorState: NodeCoordinatorState, cpuCount: number, daemonState: NodeDaemonState, domainState: NodeDomainState, kernel: string, load: number, os: string, memory: { allocatedMiB: number, freeMiB: number, totalMiB: number, usedMiB: number }, vcpu: { allocated: number, total: number }, vms: Array<{ uuid: string, running: boolean }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PvcVmFragment = { uuid: string, name: string, description: string | null, stateName: string, failedReason: string, migrated: boolean, vcpuText: string, osType: string | null, arch: string | null, machine: string | null, consoleType: string | null, emulator: string | null, features: Array<string>, matchedOn: Array<VmMatchField>, node: { id: string } | null, lastNode: { id: string } | null, memory: { amount: string, unit: string | null }, topology: { sockets: number, cores: number, threads: number } | null, nics: Array<{ type: string | null, mac: string | null, source: string | null, model: string | null }>, disks: Array<{ type: string | null, name: string | null, dev: string | null, bus: string | null }>, controllers: Array<{ type: string | null, model: string }> };
+
+export type PvcVmsQueryVariables = Exact<{
+  filter: VmFilter | null | undefined;
+  first: number | null | undefined;
+  after: string | null | undefined;
+}>;
+
+
+export type PvcVmsQuery = { virtualMachines: { nodes: Array<{ uuid: string, name: string, description: string | null, stateName: string, failedReason: string, migrated: boolean, vcpuText: string, osType: string | null, arch: string | null, machine: string | null, consoleType: string | null, emulator: string | null, features: Array<string>, matchedOn: Array<VmMatchField>, node: { id: string } | null, lastNode: { id: string } | null, memory: { amount: string, unit: string | null }, topology: { sockets: number, cores: number, threads: number } | null, nics: Array<{ type: string | null, mac: string | null, source: string | null, model: string | null }>, disks: Array<{ type: string | null, name: string | null, dev: string | null, bus: string | null }>, controllers: Array<{ type: string | null, model: string }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PvcVmXmlQueryVariables = Exact<{
+  ref: string;
+}>;
+
+
+export type PvcVmXmlQuery = { virtualMachine: { xml: string } | null };
+
+export type PvcSetRouterModeMutationVariables = Exact<{
+  node: string | number;
+  mode: RouterMode;
+}>;
+
+
+export type PvcSetRouterModeMutation = { setRouterMode: { name: string } };
+
+export type PvcFlushNodeMutationVariables = Exact<{
+  node: string | number;
+}>;
+
+
+export type PvcFlushNodeMutation = { flushNode: { name: string } };
+
+export type PvcReadyNodeMutationVariables = Exact<{
+  node: string | number;
+}>;
+
+
+export type PvcReadyNodeMutation = { readyNode: { name: string } };
+
+export type PvcDefineVmMutationVariables = Exact<{
+  input: VmDefineInput;
+}>;
+
+
+export type PvcDefineVmMutation = { defineVm: { name: string, uuid: string } };
+
+export type PvcModifyVmMutationVariables = Exact<{
+  vm: string;
+  xml: string;
+  restart: boolean;
+}>;
+
+
+export type PvcModifyVmMutation = { modifyVm: { uuid: string } };
+
+export type PvcUndefineVmMutationVariables = Exact<{
+  vm: string;
+}>;
+
+
+export type PvcUndefineVmMutation = { undefineVm: { id: string } };
+
+export type PvcRemoveVmMutationVariables = Exact<{
+  vm: string;
+}>;
+
+
+export type PvcRemoveVmMutation = { removeVm: { id: string } };
+
+export type PvcStartVmMutationVariables = Exact<{
+  vm: string;
+}>;
+
+
+export type PvcStartVmMutation = { startVm: { uuid: string } };
+
+export type PvcRestartVmMutationVariables = Exact<{
+  vm: string;
+}>;
+
+
+export type PvcRestartVmMutation = { restartVm: { uuid: string } };
+
+export type PvcShutdownVmMutationVariables = Exact<{
+  vm: string;
+}>;
+
+
+export type PvcShutdownVmMutation = { shutdownVm: { uuid: string } };
+
+export type PvcStopVmMutationVariables = Exact<{
+  vm: string;
+}>;
+
+
+export type PvcStopVmMutation = { stopVm: { uuid: string } };
+
+export type PvcMoveVmMutationVariables = Exact<{
+  vm: string;
+  node: string | null | undefined;
+  selector: string | null | undefined;
+}>;
+
+
+export type PvcMoveVmMutation = { moveVm: { node: { id: string } | null } };
+
+export type PvcMigrateVmMutationVariables = Exact<{
+  vm: string;
+  node: string | null | undefined;
+  selector: string | null | undefined;
+  force: boolean;
+}>;
+
+
+export type PvcMigrateVmMutation = { migrateVm: { node: { id: string } | null } };
+
+export type PvcUnmigrateVmMutationVariables = Exact<{
+  vm: string;
+}>;
+
+
+export type PvcUnmigrateVmMutation = { unmigrateVm: { node: { id: string } | null } };
+
+export type PvcNetworkFragment = { vni: number, description: string, type: NetworkType, domain: string | null, matchedOn: Array<NetworkMatchField>, ipv4: { network: string | null, gateway: string | null, dhcpEnabled: boolean, dhcpStart: string | null, dhcpEnd: string | null }, ipv6: { network: string | null, gateway: string | null, dhcpEnabled: boolean } };
+
+export type PvcNetworksQueryVariables = Exact<{
+  filter: NetworkFilter | null | undefined;
+  first: number | null | undefined;
+  after: string | null | undefined;
+}>;
+
+
+export type PvcNetworksQuery = { networks: { nodes: Array<{ vni: number, description: string, type: NetworkType, domain: string | null, matchedOn: Array<NetworkMatchField>, ipv4: { network: string | null, gateway: string | null, dhcpEnabled: boolean, dhcpStart: string | null, dhcpEnd: string | null }, ipv6: { network: string | null, gateway: string | null, dhcpEnabled: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PvcAddNetworkMutationVariables = Exact<{
+  input: NetworkAddInput;
+}>;
+
+
+export type PvcAddNetworkMutation = { addNetwork: { vni: number } };
+
+export type PvcModifyNetworkMutationVariables = Exact<{
+  network: NetworkLookup;
+  changes: NetworkChangesInput;
+}>;
+
+
+export type PvcModifyNetworkMutation = { modifyNetwork: { vni: number } };
+
+export type PvcRemoveNetworkMutationVariables = Exact<{
+  network: NetworkLookup;
+}>;
+
+
+export type PvcRemoveNetworkMutation = { removeNetwork: { description: string } };
+
+export type PvcLeaseFragment = { macAddress: string, ipAddress: string, hostname: string | null, expiresAt: string | null, isStatic: boolean };
+
+export type PvcDhcpQueryVariables = Exact<{
+  vni: string | number | null | undefined;
+  description: string | null | undefined;
+  mac: string | null | undefined;
+  static: boolean;
+  first: number | null | undefined;
+  after: string | null | undefined;
+}>;
+
+
+export type PvcDhcpQuery = { network: { dhcpLeases?: { nodes: Array<{ macAddress: string, ipAddress: string, hostname: string | null, expiresAt: string | null, isStatic: boolean }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, dhcpReservations?: { nodes: Array<{ macAddress: string, ipAddress: string, hostname: string | null, expiresAt: string | null, isStatic: boolean }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type PvcAddDhcpReservationMutationVariables = Exact<{
+  network: NetworkLookup;
+  reservation: DhcpReservationInput;
+}>;
+
+
+export type PvcAddDhcpReservationMutation = { addDhcpReservation: { macAddress: string } };
+
+export type PvcRemoveDhcpReservationMutationVariables = Exact<{
+  network: NetworkLookup;
+  match: string;
+}>;
+
+
+export type PvcRemoveDhcpReservationMutation = { removeDhcpReservation: { macAddress: string } };
+
+export type PvcAclsQueryVariables = Exact<{
+  vni: string | number | null | undefined;
+  description: string | null | undefined;
+  direction: string | null | undefined;
+  matches: string | null | undefined;
+}>;
+
+
+export type PvcAclsQuery = { network: { acls: Array<{ description: string, direction: AclDirection }> } | null };
+
+export type PvcAddAclMutationVariables = Exact<{
+  network: NetworkLookup;
+  acl: AclAddInput;
+}>;
+
+
+export type PvcAddAclMutation = { addNetworkAcl: { description: string } };
+
+export type PvcRemoveAclMutationVariables = Exact<{
+  network: NetworkLookup;
+  description: string;
+  direction: string | null | undefined;
+}>;
+
+
+export type PvcRemoveAclMutation = { removeNetworkAcl: Array<{ description: string }> };
+
+export type PvcCephStatusQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PvcCephStatusQuery = { cephStatus: { text: string, primaryNodeName: string | null } };
+
+export type PvcOsdsQueryVariables = Exact<{
+  filter: CephOsdFilter | null | undefined;
+  first: number | null | undefined;
+  after: string | null | undefined;
+}>;
+
+
+export type PvcOsdsQuery = { cephOsds: { nodes: Array<{ id: string, stats: { avail: string, in: number, kb: number, node: string, pgs: number, primaryAffinity: number, rdData: string, rdOps: string, reweight: number, size: string, state: string, up: number, used: string, utilization: number, uuid: string, var: number, weight: number, wrData: string, wrOps: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PvcSetOsdFlagMutationVariables = Exact<{
+  flag: string;
+}>;
+
+
+export type PvcSetOsdFlagMutation = { setCephOsdFlag: Array<string> };
+
+export type PvcUnsetOsdFlagMutationVariables = Exact<{
+  flag: string;
+}>;
+
+
+export type PvcUnsetOsdFlagMutation = { unsetCephOsdFlag: Array<string> };
+
+export type PvcAddOsdMutationVariables = Exact<{
+  node: string | number;
+  device: string;
+  weight: number;
+}>;
+
+
+export type PvcAddOsdMutation = { addCephOsd: { id: string } };
+
+export type PvcRemoveOsdMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PvcRemoveOsdMutation = { removeCephOsd: string };
+
+export type PvcOsdInMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PvcOsdInMutation = { setCephOsdIn: { id: string } };
+
+export type PvcOsdOutMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PvcOsdOutMutation = { setCephOsdOut: { id: string } };
+
+export type PvcPoolsQueryVariables = Exact<{
+  filter: CephPoolFilter | null | undefined;
+  first: number | null | undefined;
+  after: string | null | undefined;
+}>;
+
+
+export type PvcPoolsQuery = { cephPools: { nodes: Array<{ name: string, stats: { id: number, numObjectClones: number, numObjectCopies: number, numObjects: number, numObjectsDegraded: number, numObjectsMissingOnPrimary: number, numObjectsUnfound: number, readBytes: number, readFormatted: string, readOps: number, sizeBytes: number, sizeFormatted: string, writeBytes: number, writeFormatted: string, writeOps: number } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PvcAddPoolMutationVariables = Exact<{
+  name: string;
+  pgs: number;
+}>;
+
+
+export type PvcAddPoolMutation = { addCephPool: { name: string } };
+
+export type PvcRemovePoolMutationVariables = Exact<{
+  name: string | number;
+}>;
+
+
+export type PvcRemovePoolMutation = { removeCephPool: string };
+
+export type PvcVolumeFragment = { name: string, poolName: string, sizeFormatted: string, stats: unknown };
+
+export type PvcVolumesQueryVariables = Exact<{
+  filter: RbdVolumeFilter | null | undefined;
+  first: number | null | undefined;
+  after: string | null | undefined;
+}>;
+
+
+export type PvcVolumesQuery = { rbdVolumes: { nodes: Array<{ name: string, poolName: string, sizeFormatted: string, stats: unknown }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PvcVolumeQueryVariables = Exact<{
+  pool: string;
+  name: string;
+}>;
+
+
+export type PvcVolumeQuery = { rbdVolume: { name: string, poolName: string, sizeFormatted: string, stats: unknown } | null };
+
+export type PvcAddVolumeMutationVariables = Exact<{
+  pool: string;
+  name: string;
+  size: string;
+}>;
+
+
+export type PvcAddVolumeMutation = { addRbdVolume: { id: string } };
+
+export type PvcRemoveVolumeMutationVariables = Exact<{
+  pool: string;
+  name: string;
+}>;
+
+
+export type PvcRemoveVolumeMutation = { removeRbdVolume: string };
+
+export type PvcSnapshotsQueryVariables = Exact<{
+  filter: RbdSnapshotFilter | null | undefined;
+  first: number | null | undefined;
+  after: string | null | undefined;
+}>;
+
+
+export type PvcSnapshotsQuery = { rbdSnapshots: { nodes: Array<{ id: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PvcSnapshotQueryVariables = Exact<{
+  pool: string;
+  volume: string;
+  name: string;
+}>;
+
+
+export type PvcSnapshotQuery = { rbdSnapshot: { id: string } | null };
+
+export type PvcAddSnapshotMutationVariables = Exact<{
+  pool: string;
+  volume: string;
+  name: string;
+}>;
+
+
+export type PvcAddSnapshotMutation = { addRbdSnapshot: { id: string } };
+
+export type PvcRemoveSnapshotMutationVariables = Exact<{
+  pool: string;
+  volume: string;
+  name: string;
+}>;
+
+
+export type PvcRemoveSnapshotMutation = { removeRbdSnapshot: string };
+
 export const AstakosUserFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AstakosUserFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"numericId"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"realName"}},{"kind":"Field","name":{"kind":"Name","value":"emails"}},{"kind":"Field","name":{"kind":"Name","value":"groups"}},{"kind":"Field","name":{"kind":"Name","value":"admin"}}]}}]} as unknown as DocumentNode<AstakosUserFieldsFragment, unknown>;
 export const AstakosServiceFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AstakosServiceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserService"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"endpoints"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"catalogEntries"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]} as unknown as DocumentNode<AstakosServiceFieldsFragment, unknown>;
 export const FosscloudVmFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FosscloudVm"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VirtualMachine"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"running"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"subtype"}},{"kind":"Field","name":{"kind":"Name","value":"os"}},{"kind":"Field","name":{"kind":"Name","value":"poolId"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"address"}}]}},{"kind":"Field","name":{"kind":"Name","value":"console"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"port"}},{"kind":"Field","name":{"kind":"Name","value":"password"}}]}}]}}]} as unknown as DocumentNode<FosscloudVmFragment, unknown>;
 export const FosscloudPoolFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FosscloudPool"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VmPool"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]} as unknown as DocumentNode<FosscloudPoolFragment, unknown>;
 export const GlusterRestVolumeFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"GlusterRestVolume"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"GlusterVolume"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"transport"}},{"kind":"Field","name":{"kind":"Name","value":"brickCount"}},{"kind":"Field","name":{"kind":"Name","value":"distributeCount"}},{"kind":"Field","name":{"kind":"Name","value":"stripeCount"}},{"kind":"Field","name":{"kind":"Name","value":"replicaCount"}},{"kind":"Field","name":{"kind":"Name","value":"bricks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"peerUuid"}}]}},{"kind":"Field","name":{"kind":"Name","value":"options"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]} as unknown as DocumentNode<GlusterRestVolumeFragment, unknown>;
 export const GlusterRestVolumeStatusFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"GlusterRestVolumeStatus"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"GlusterVolume"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"GlusterRestVolume"}},{"kind":"Field","name":{"kind":"Name","value":"bricks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"peerUuid"}},{"kind":"Field","name":{"kind":"Name","value":"status"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"online"}},{"kind":"Field","name":{"kind":"Name","value":"pid"}},{"kind":"Field","name":{"kind":"Name","value":"sizeTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sizeFree"}},{"kind":"Field","name":{"kind":"Name","value":"device"}},{"kind":"Field","name":{"kind":"Name","value":"blockSize"}},{"kind":"Field","name":{"kind":"Name","value":"mntOptions"}},{"kind":"Field","name":{"kind":"Name","value":"fsName"}},{"kind":"Field","name":{"kind":"Name","value":"ports"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tcp"}},{"kind":"Field","name":{"kind":"Name","value":"rdma"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"GlusterRestVolume"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"GlusterVolume"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"transport"}},{"kind":"Field","name":{"kind":"Name","value":"brickCount"}},{"kind":"Field","name":{"kind":"Name","value":"distributeCount"}},{"kind":"Field","name":{"kind":"Name","value":"stripeCount"}},{"kind":"Field","name":{"kind":"Name","value":"replicaCount"}},{"kind":"Field","name":{"kind":"Name","value":"bricks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"peerUuid"}}]}},{"kind":"Field","name":{"kind":"Name","value":"options"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]} as unknown as DocumentNode<GlusterRestVolumeStatusFragment, unknown>;
+export const PvcNodeFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PvcNode"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClusterNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"arch"}},{"kind":"Field","name":{"kind":"Name","value":"coordinatorState"}},{"kind":"Field","name":{"kind":"Name","value":"cpuCount"}},{"kind":"Field","name":{"kind":"Name","value":"daemonState"}},{"kind":"Field","name":{"kind":"Name","value":"domainState"}},{"kind":"Field","name":{"kind":"Name","value":"kernel"}},{"kind":"Field","name":{"kind":"Name","value":"load"}},{"kind":"Field","name":{"kind":"Name","value":"os"}},{"kind":"Field","name":{"kind":"Name","value":"memory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"allocatedMiB"}},{"kind":"Field","name":{"kind":"Name","value":"freeMiB"}},{"kind":"Field","name":{"kind":"Name","value":"totalMiB"}},{"kind":"Field","name":{"kind":"Name","value":"usedMiB"}}]}},{"kind":"Field","name":{"kind":"Name","value":"vcpu"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"allocated"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}},{"kind":"Field","name":{"kind":"Name","value":"vms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"running"}}]}}]}}]} as unknown as DocumentNode<PvcNodeFragment, unknown>;
+export const PvcVmFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PvcVm"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VirtualMachine"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"stateName"}},{"kind":"Field","name":{"kind":"Name","value":"failedReason"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastNode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"migrated"}},{"kind":"Field","name":{"kind":"Name","value":"memory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"unit"}}]}},{"kind":"Field","name":{"kind":"Name","value":"vcpuText"}},{"kind":"Field","name":{"kind":"Name","value":"topology"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sockets"}},{"kind":"Field","name":{"kind":"Name","value":"cores"}},{"kind":"Field","name":{"kind":"Name","value":"threads"}}]}},{"kind":"Field","name":{"kind":"Name","value":"osType"}},{"kind":"Field","name":{"kind":"Name","value":"arch"}},{"kind":"Field","name":{"kind":"Name","value":"machine"}},{"kind":"Field","name":{"kind":"Name","value":"consoleType"}},{"kind":"Field","name":{"kind":"Name","value":"emulator"}},{"kind":"Field","name":{"kind":"Name","value":"features"}},{"kind":"Field","name":{"kind":"Name","value":"nics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"mac"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"model"}}]}},{"kind":"Field","name":{"kind":"Name","value":"disks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"dev"}},{"kind":"Field","name":{"kind":"Name","value":"bus"}}]}},{"kind":"Field","name":{"kind":"Name","value":"controllers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"model"}}]}},{"kind":"Field","name":{"kind":"Name","value":"matchedOn"}}]}}]} as unknown as DocumentNode<PvcVmFragment, unknown>;
+export const PvcNetworkFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PvcNetwork"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Network"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"vni"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"ipv4"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"network"}},{"kind":"Field","name":{"kind":"Name","value":"gateway"}},{"kind":"Field","name":{"kind":"Name","value":"dhcpEnabled"}},{"kind":"Field","name":{"kind":"Name","value":"dhcpStart"}},{"kind":"Field","name":{"kind":"Name","value":"dhcpEnd"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ipv6"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"network"}},{"kind":"Field","name":{"kind":"Name","value":"gateway"}},{"kind":"Field","name":{"kind":"Name","value":"dhcpEnabled"}}]}},{"kind":"Field","name":{"kind":"Name","value":"matchedOn"}}]}}]} as unknown as DocumentNode<PvcNetworkFragment, unknown>;
+export const PvcLeaseFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PvcLease"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DhcpLease"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"macAddress"}},{"kind":"Field","name":{"kind":"Name","value":"ipAddress"}},{"kind":"Field","name":{"kind":"Name","value":"hostname"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"isStatic"}}]}}]} as unknown as DocumentNode<PvcLeaseFragment, unknown>;
+export const PvcVolumeFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PvcVolume"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RbdVolume"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"poolName"}},{"kind":"Field","name":{"kind":"Name","value":"sizeFormatted"}},{"kind":"Field","name":{"kind":"Name","value":"stats"}}]}}]} as unknown as DocumentNode<PvcVolumeFragment, unknown>;
 export const AstakosUserByTokenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AstakosUserByToken"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"token"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userByToken"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"token"},"value":{"kind":"Variable","name":{"kind":"Name","value":"token"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AstakosUserFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"token"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AstakosUserFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"numericId"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"realName"}},{"kind":"Field","name":{"kind":"Name","value":"emails"}},{"kind":"Field","name":{"kind":"Name","value":"groups"}},{"kind":"Field","name":{"kind":"Name","value":"admin"}}]}}]} as unknown as DocumentNode<AstakosUserByTokenQuery, AstakosUserByTokenQueryVariables>;
 export const AstakosComponentByTokenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AstakosComponentByToken"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"token"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"componentByToken"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"token"},"value":{"kind":"Variable","name":{"kind":"Name","value":"token"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"component"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<AstakosComponentByTokenQuery, AstakosComponentByTokenQueryVariables>;
 export const AstakosUserCatalogsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AstakosUserCatalogs"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"uuids"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"displayNames"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"allUuids"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"allDisplayNames"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userCatalogs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"uuids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"uuids"}}},{"kind":"Argument","name":{"kind":"Name","value":"displayNames"},"value":{"kind":"Variable","name":{"kind":"Name","value":"displayNames"}}},{"kind":"Argument","name":{"kind":"Name","value":"allUuids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"allUuids"}}},{"kind":"Argument","name":{"kind":"Name","value":"allDisplayNames"},"value":{"kind":"Variable","name":{"kind":"Name","value":"allDisplayNames"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuidCatalog"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"displayNameCatalog"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}}]}}]}}]} as unknown as DocumentNode<AstakosUserCatalogsQuery, AstakosUserCatalogsQueryVariables>;
@@ -454,3 +1045,49 @@ export const LuksctlVolumeByIdDocument = {"kind":"Document","definitions":[{"kin
 export const LuksctlOpenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LuksctlOpen"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vault"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EncryptedVolumeVaultInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"openEncryptedVolume"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"vault"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vault"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"output"}},{"kind":"Field","name":{"kind":"Name","value":"stderr"}}]}}]}}]} as unknown as DocumentNode<LuksctlOpenMutation, LuksctlOpenMutationVariables>;
 export const LuksctlWorkerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LuksctlWorker"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"address"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"encryptedVolumeWorkerByAddress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"address"},"value":{"kind":"Variable","name":{"kind":"Name","value":"address"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"nfsState"}}]}}]}}]} as unknown as DocumentNode<LuksctlWorkerQuery, LuksctlWorkerQueryVariables>;
 export const LuksctlWorkerMountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LuksctlWorkerMount"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"address"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"mountEncryptedVolumeWorkerNfs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"address"},"value":{"kind":"Variable","name":{"kind":"Name","value":"address"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"nfsState"}}]}}]}}]} as unknown as DocumentNode<LuksctlWorkerMountMutation, LuksctlWorkerMountMutationVariables>;
+export const PvcNodesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcNodes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ClusterNodeFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clusterNodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PvcNode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PvcNode"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClusterNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"arch"}},{"kind":"Field","name":{"kind":"Name","value":"coordinatorState"}},{"kind":"Field","name":{"kind":"Name","value":"cpuCount"}},{"kind":"Field","name":{"kind":"Name","value":"daemonState"}},{"kind":"Field","name":{"kind":"Name","value":"domainState"}},{"kind":"Field","name":{"kind":"Name","value":"kernel"}},{"kind":"Field","name":{"kind":"Name","value":"load"}},{"kind":"Field","name":{"kind":"Name","value":"os"}},{"kind":"Field","name":{"kind":"Name","value":"memory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"allocatedMiB"}},{"kind":"Field","name":{"kind":"Name","value":"freeMiB"}},{"kind":"Field","name":{"kind":"Name","value":"totalMiB"}},{"kind":"Field","name":{"kind":"Name","value":"usedMiB"}}]}},{"kind":"Field","name":{"kind":"Name","value":"vcpu"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"allocated"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}},{"kind":"Field","name":{"kind":"Name","value":"vms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"running"}}]}}]}}]} as unknown as DocumentNode<PvcNodesQuery, PvcNodesQueryVariables>;
+export const PvcVmsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcVms"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"VmFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"virtualMachines"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PvcVm"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PvcVm"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VirtualMachine"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"stateName"}},{"kind":"Field","name":{"kind":"Name","value":"failedReason"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastNode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"migrated"}},{"kind":"Field","name":{"kind":"Name","value":"memory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"unit"}}]}},{"kind":"Field","name":{"kind":"Name","value":"vcpuText"}},{"kind":"Field","name":{"kind":"Name","value":"topology"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sockets"}},{"kind":"Field","name":{"kind":"Name","value":"cores"}},{"kind":"Field","name":{"kind":"Name","value":"threads"}}]}},{"kind":"Field","name":{"kind":"Name","value":"osType"}},{"kind":"Field","name":{"kind":"Name","value":"arch"}},{"kind":"Field","name":{"kind":"Name","value":"machine"}},{"kind":"Field","name":{"kind":"Name","value":"consoleType"}},{"kind":"Field","name":{"kind":"Name","value":"emulator"}},{"kind":"Field","name":{"kind":"Name","value":"features"}},{"kind":"Field","name":{"kind":"Name","value":"nics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"mac"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"model"}}]}},{"kind":"Field","name":{"kind":"Name","value":"disks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"dev"}},{"kind":"Field","name":{"kind":"Name","value":"bus"}}]}},{"kind":"Field","name":{"kind":"Name","value":"controllers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"model"}}]}},{"kind":"Field","name":{"kind":"Name","value":"matchedOn"}}]}}]} as unknown as DocumentNode<PvcVmsQuery, PvcVmsQueryVariables>;
+export const PvcVmXmlDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcVmXml"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ref"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"virtualMachine"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ref"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ref"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"xml"}}]}}]}}]} as unknown as DocumentNode<PvcVmXmlQuery, PvcVmXmlQueryVariables>;
+export const PvcSetRouterModeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcSetRouterMode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"node"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"mode"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RouterMode"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setRouterMode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"node"},"value":{"kind":"Variable","name":{"kind":"Name","value":"node"}}},{"kind":"Argument","name":{"kind":"Name","value":"mode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"mode"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<PvcSetRouterModeMutation, PvcSetRouterModeMutationVariables>;
+export const PvcFlushNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcFlushNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"node"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"flushNode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"node"},"value":{"kind":"Variable","name":{"kind":"Name","value":"node"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<PvcFlushNodeMutation, PvcFlushNodeMutationVariables>;
+export const PvcReadyNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcReadyNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"node"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"readyNode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"node"},"value":{"kind":"Variable","name":{"kind":"Name","value":"node"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<PvcReadyNodeMutation, PvcReadyNodeMutationVariables>;
+export const PvcDefineVmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcDefineVm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"VmDefineInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"defineVm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"uuid"}}]}}]}}]} as unknown as DocumentNode<PvcDefineVmMutation, PvcDefineVmMutationVariables>;
+export const PvcModifyVmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcModifyVm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vm"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"xml"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"restart"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"modifyVm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vm"}}},{"kind":"Argument","name":{"kind":"Name","value":"xml"},"value":{"kind":"Variable","name":{"kind":"Name","value":"xml"}}},{"kind":"Argument","name":{"kind":"Name","value":"restart"},"value":{"kind":"Variable","name":{"kind":"Name","value":"restart"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}}]}}]}}]} as unknown as DocumentNode<PvcModifyVmMutation, PvcModifyVmMutationVariables>;
+export const PvcUndefineVmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcUndefineVm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vm"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"undefineVm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vm"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PvcUndefineVmMutation, PvcUndefineVmMutationVariables>;
+export const PvcRemoveVmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcRemoveVm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vm"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeVm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vm"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PvcRemoveVmMutation, PvcRemoveVmMutationVariables>;
+export const PvcStartVmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcStartVm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vm"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"startVm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vm"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}}]}}]}}]} as unknown as DocumentNode<PvcStartVmMutation, PvcStartVmMutationVariables>;
+export const PvcRestartVmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcRestartVm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vm"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"restartVm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vm"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}}]}}]}}]} as unknown as DocumentNode<PvcRestartVmMutation, PvcRestartVmMutationVariables>;
+export const PvcShutdownVmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcShutdownVm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vm"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"shutdownVm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vm"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}}]}}]}}]} as unknown as DocumentNode<PvcShutdownVmMutation, PvcShutdownVmMutationVariables>;
+export const PvcStopVmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcStopVm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vm"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stopVm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vm"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}}]}}]}}]} as unknown as DocumentNode<PvcStopVmMutation, PvcStopVmMutationVariables>;
+export const PvcMoveVmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcMoveVm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vm"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"node"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"selector"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"moveVm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vm"}}},{"kind":"Argument","name":{"kind":"Name","value":"node"},"value":{"kind":"Variable","name":{"kind":"Name","value":"node"}}},{"kind":"Argument","name":{"kind":"Name","value":"selector"},"value":{"kind":"Variable","name":{"kind":"Name","value":"selector"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<PvcMoveVmMutation, PvcMoveVmMutationVariables>;
+export const PvcMigrateVmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcMigrateVm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vm"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"node"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"selector"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"force"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"migrateVm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vm"}}},{"kind":"Argument","name":{"kind":"Name","value":"node"},"value":{"kind":"Variable","name":{"kind":"Name","value":"node"}}},{"kind":"Argument","name":{"kind":"Name","value":"selector"},"value":{"kind":"Variable","name":{"kind":"Name","value":"selector"}}},{"kind":"Argument","name":{"kind":"Name","value":"force"},"value":{"kind":"Variable","name":{"kind":"Name","value":"force"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<PvcMigrateVmMutation, PvcMigrateVmMutationVariables>;
+export const PvcUnmigrateVmDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcUnmigrateVm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vm"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unmigrateVm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vm"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<PvcUnmigrateVmMutation, PvcUnmigrateVmMutationVariables>;
+export const PvcNetworksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcNetworks"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"NetworkFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"networks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PvcNetwork"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PvcNetwork"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Network"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"vni"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"domain"}},{"kind":"Field","name":{"kind":"Name","value":"ipv4"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"network"}},{"kind":"Field","name":{"kind":"Name","value":"gateway"}},{"kind":"Field","name":{"kind":"Name","value":"dhcpEnabled"}},{"kind":"Field","name":{"kind":"Name","value":"dhcpStart"}},{"kind":"Field","name":{"kind":"Name","value":"dhcpEnd"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ipv6"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"network"}},{"kind":"Field","name":{"kind":"Name","value":"gateway"}},{"kind":"Field","name":{"kind":"Name","value":"dhcpEnabled"}}]}},{"kind":"Field","name":{"kind":"Name","value":"matchedOn"}}]}}]} as unknown as DocumentNode<PvcNetworksQuery, PvcNetworksQueryVariables>;
+export const PvcAddNetworkDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcAddNetwork"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NetworkAddInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addNetwork"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"vni"}}]}}]}}]} as unknown as DocumentNode<PvcAddNetworkMutation, PvcAddNetworkMutationVariables>;
+export const PvcModifyNetworkDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcModifyNetwork"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"network"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NetworkLookup"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"changes"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NetworkChangesInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"modifyNetwork"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"network"},"value":{"kind":"Variable","name":{"kind":"Name","value":"network"}}},{"kind":"Argument","name":{"kind":"Name","value":"changes"},"value":{"kind":"Variable","name":{"kind":"Name","value":"changes"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"vni"}}]}}]}}]} as unknown as DocumentNode<PvcModifyNetworkMutation, PvcModifyNetworkMutationVariables>;
+export const PvcRemoveNetworkDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcRemoveNetwork"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"network"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NetworkLookup"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeNetwork"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"network"},"value":{"kind":"Variable","name":{"kind":"Name","value":"network"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]} as unknown as DocumentNode<PvcRemoveNetworkMutation, PvcRemoveNetworkMutationVariables>;
+export const PvcDhcpDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcDhcp"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vni"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"description"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"mac"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"static"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"network"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vni"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vni"}}},{"kind":"Argument","name":{"kind":"Name","value":"description"},"value":{"kind":"Variable","name":{"kind":"Name","value":"description"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dhcpLeases"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"macMatches"},"value":{"kind":"Variable","name":{"kind":"Name","value":"mac"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"directives":[{"kind":"Directive","name":{"kind":"Name","value":"skip"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"if"},"value":{"kind":"Variable","name":{"kind":"Name","value":"static"}}}]}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PvcLease"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"dhcpReservations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"macMatches"},"value":{"kind":"Variable","name":{"kind":"Name","value":"mac"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"directives":[{"kind":"Directive","name":{"kind":"Name","value":"include"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"if"},"value":{"kind":"Variable","name":{"kind":"Name","value":"static"}}}]}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PvcLease"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PvcLease"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DhcpLease"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"macAddress"}},{"kind":"Field","name":{"kind":"Name","value":"ipAddress"}},{"kind":"Field","name":{"kind":"Name","value":"hostname"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"isStatic"}}]}}]} as unknown as DocumentNode<PvcDhcpQuery, PvcDhcpQueryVariables>;
+export const PvcAddDhcpReservationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcAddDhcpReservation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"network"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NetworkLookup"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reservation"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DhcpReservationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addDhcpReservation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"network"},"value":{"kind":"Variable","name":{"kind":"Name","value":"network"}}},{"kind":"Argument","name":{"kind":"Name","value":"reservation"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reservation"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"macAddress"}}]}}]}}]} as unknown as DocumentNode<PvcAddDhcpReservationMutation, PvcAddDhcpReservationMutationVariables>;
+export const PvcRemoveDhcpReservationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcRemoveDhcpReservation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"network"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NetworkLookup"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"match"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeDhcpReservation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"network"},"value":{"kind":"Variable","name":{"kind":"Name","value":"network"}}},{"kind":"Argument","name":{"kind":"Name","value":"match"},"value":{"kind":"Variable","name":{"kind":"Name","value":"match"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"macAddress"}}]}}]}}]} as unknown as DocumentNode<PvcRemoveDhcpReservationMutation, PvcRemoveDhcpReservationMutationVariables>;
+export const PvcAclsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcAcls"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"vni"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"description"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"direction"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"matches"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"network"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"vni"},"value":{"kind":"Variable","name":{"kind":"Name","value":"vni"}}},{"kind":"Argument","name":{"kind":"Name","value":"description"},"value":{"kind":"Variable","name":{"kind":"Name","value":"description"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"acls"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"direction"},"value":{"kind":"Variable","name":{"kind":"Name","value":"direction"}}},{"kind":"Argument","name":{"kind":"Name","value":"descriptionMatches"},"value":{"kind":"Variable","name":{"kind":"Name","value":"matches"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}}]}}]}}]}}]} as unknown as DocumentNode<PvcAclsQuery, PvcAclsQueryVariables>;
+export const PvcAddAclDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcAddAcl"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"network"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NetworkLookup"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"acl"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AclAddInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addNetworkAcl"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"network"},"value":{"kind":"Variable","name":{"kind":"Name","value":"network"}}},{"kind":"Argument","name":{"kind":"Name","value":"acl"},"value":{"kind":"Variable","name":{"kind":"Name","value":"acl"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]} as unknown as DocumentNode<PvcAddAclMutation, PvcAddAclMutationVariables>;
+export const PvcRemoveAclDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcRemoveAcl"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"network"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"NetworkLookup"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"description"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"direction"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeNetworkAcl"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"network"},"value":{"kind":"Variable","name":{"kind":"Name","value":"network"}}},{"kind":"Argument","name":{"kind":"Name","value":"description"},"value":{"kind":"Variable","name":{"kind":"Name","value":"description"}}},{"kind":"Argument","name":{"kind":"Name","value":"direction"},"value":{"kind":"Variable","name":{"kind":"Name","value":"direction"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]} as unknown as DocumentNode<PvcRemoveAclMutation, PvcRemoveAclMutationVariables>;
+export const PvcCephStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcCephStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cephStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"primaryNodeName"}}]}}]}}]} as unknown as DocumentNode<PvcCephStatusQuery, PvcCephStatusQueryVariables>;
+export const PvcOsdsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcOsds"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"CephOsdFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cephOsds"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"stats"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"avail"}},{"kind":"Field","name":{"kind":"Name","value":"in"}},{"kind":"Field","name":{"kind":"Name","value":"kb"}},{"kind":"Field","name":{"kind":"Name","value":"node"}},{"kind":"Field","name":{"kind":"Name","value":"pgs"}},{"kind":"Field","name":{"kind":"Name","value":"primaryAffinity"}},{"kind":"Field","name":{"kind":"Name","value":"rdData"}},{"kind":"Field","name":{"kind":"Name","value":"rdOps"}},{"kind":"Field","name":{"kind":"Name","value":"reweight"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"up"}},{"kind":"Field","name":{"kind":"Name","value":"used"}},{"kind":"Field","name":{"kind":"Name","value":"utilization"}},{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"var"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"wrData"}},{"kind":"Field","name":{"kind":"Name","value":"wrOps"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<PvcOsdsQuery, PvcOsdsQueryVariables>;
+export const PvcSetOsdFlagDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcSetOsdFlag"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"flag"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setCephOsdFlag"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"flag"},"value":{"kind":"Variable","name":{"kind":"Name","value":"flag"}}}]}]}}]} as unknown as DocumentNode<PvcSetOsdFlagMutation, PvcSetOsdFlagMutationVariables>;
+export const PvcUnsetOsdFlagDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcUnsetOsdFlag"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"flag"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unsetCephOsdFlag"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"flag"},"value":{"kind":"Variable","name":{"kind":"Name","value":"flag"}}}]}]}}]} as unknown as DocumentNode<PvcUnsetOsdFlagMutation, PvcUnsetOsdFlagMutationVariables>;
+export const PvcAddOsdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcAddOsd"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"node"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"device"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"weight"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addCephOsd"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"node"},"value":{"kind":"Variable","name":{"kind":"Name","value":"node"}}},{"kind":"Argument","name":{"kind":"Name","value":"device"},"value":{"kind":"Variable","name":{"kind":"Name","value":"device"}}},{"kind":"Argument","name":{"kind":"Name","value":"weight"},"value":{"kind":"Variable","name":{"kind":"Name","value":"weight"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PvcAddOsdMutation, PvcAddOsdMutationVariables>;
+export const PvcRemoveOsdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcRemoveOsd"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeCephOsd"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"confirm"},"value":{"kind":"BooleanValue","value":true}}]}]}}]} as unknown as DocumentNode<PvcRemoveOsdMutation, PvcRemoveOsdMutationVariables>;
+export const PvcOsdInDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcOsdIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setCephOsdIn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PvcOsdInMutation, PvcOsdInMutationVariables>;
+export const PvcOsdOutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcOsdOut"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setCephOsdOut"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PvcOsdOutMutation, PvcOsdOutMutationVariables>;
+export const PvcPoolsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcPools"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"CephPoolFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cephPools"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"stats"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"numObjectClones"}},{"kind":"Field","name":{"kind":"Name","value":"numObjectCopies"}},{"kind":"Field","name":{"kind":"Name","value":"numObjects"}},{"kind":"Field","name":{"kind":"Name","value":"numObjectsDegraded"}},{"kind":"Field","name":{"kind":"Name","value":"numObjectsMissingOnPrimary"}},{"kind":"Field","name":{"kind":"Name","value":"numObjectsUnfound"}},{"kind":"Field","name":{"kind":"Name","value":"readBytes"}},{"kind":"Field","name":{"kind":"Name","value":"readFormatted"}},{"kind":"Field","name":{"kind":"Name","value":"readOps"}},{"kind":"Field","name":{"kind":"Name","value":"sizeBytes"}},{"kind":"Field","name":{"kind":"Name","value":"sizeFormatted"}},{"kind":"Field","name":{"kind":"Name","value":"writeBytes"}},{"kind":"Field","name":{"kind":"Name","value":"writeFormatted"}},{"kind":"Field","name":{"kind":"Name","value":"writeOps"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<PvcPoolsQuery, PvcPoolsQueryVariables>;
+export const PvcAddPoolDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcAddPool"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"pgs"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addCephPool"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}},{"kind":"Argument","name":{"kind":"Name","value":"pgs"},"value":{"kind":"Variable","name":{"kind":"Name","value":"pgs"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<PvcAddPoolMutation, PvcAddPoolMutationVariables>;
+export const PvcRemovePoolDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcRemovePool"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeCephPool"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}},{"kind":"Argument","name":{"kind":"Name","value":"confirm"},"value":{"kind":"BooleanValue","value":true}}]}]}}]} as unknown as DocumentNode<PvcRemovePoolMutation, PvcRemovePoolMutationVariables>;
+export const PvcVolumesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcVolumes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"RbdVolumeFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rbdVolumes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PvcVolume"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PvcVolume"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RbdVolume"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"poolName"}},{"kind":"Field","name":{"kind":"Name","value":"sizeFormatted"}},{"kind":"Field","name":{"kind":"Name","value":"stats"}}]}}]} as unknown as DocumentNode<PvcVolumesQuery, PvcVolumesQueryVariables>;
+export const PvcVolumeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcVolume"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"pool"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rbdVolume"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"pool"},"value":{"kind":"Variable","name":{"kind":"Name","value":"pool"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PvcVolume"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PvcVolume"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RbdVolume"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"poolName"}},{"kind":"Field","name":{"kind":"Name","value":"sizeFormatted"}},{"kind":"Field","name":{"kind":"Name","value":"stats"}}]}}]} as unknown as DocumentNode<PvcVolumeQuery, PvcVolumeQueryVariables>;
+export const PvcAddVolumeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcAddVolume"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"pool"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"size"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addRbdVolume"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"pool"},"value":{"kind":"Variable","name":{"kind":"Name","value":"pool"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}},{"kind":"Argument","name":{"kind":"Name","value":"size"},"value":{"kind":"Variable","name":{"kind":"Name","value":"size"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PvcAddVolumeMutation, PvcAddVolumeMutationVariables>;
+export const PvcRemoveVolumeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcRemoveVolume"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"pool"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeRbdVolume"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"pool"},"value":{"kind":"Variable","name":{"kind":"Name","value":"pool"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}]}]}}]} as unknown as DocumentNode<PvcRemoveVolumeMutation, PvcRemoveVolumeMutationVariables>;
+export const PvcSnapshotsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcSnapshots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"RbdSnapshotFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rbdSnapshots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<PvcSnapshotsQuery, PvcSnapshotsQueryVariables>;
+export const PvcSnapshotDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PvcSnapshot"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"pool"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"volume"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rbdSnapshot"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"pool"},"value":{"kind":"Variable","name":{"kind":"Name","value":"pool"}}},{"kind":"Argument","name":{"kind":"Name","value":"volume"},"value":{"kind":"Variable","name":{"kind":"Name","value":"volume"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PvcSnapshotQuery, PvcSnapshotQueryVariables>;
+export const PvcAddSnapshotDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcAddSnapshot"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"pool"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"volume"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addRbdSnapshot"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"pool"},"value":{"kind":"Variable","name":{"kind":"Name","value":"pool"}}},{"kind":"Argument","name":{"kind":"Name","value":"volume"},"value":{"kind":"Variable","name":{"kind":"Name","value":"volume"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PvcAddSnapshotMutation, PvcAddSnapshotMutationVariables>;
+export const PvcRemoveSnapshotDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PvcRemoveSnapshot"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"pool"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"volume"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeRbdSnapshot"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"pool"},"value":{"kind":"Variable","name":{"kind":"Name","value":"pool"}}},{"kind":"Argument","name":{"kind":"Name","value":"volume"},"value":{"kind":"Variable","name":{"kind":"Name","value":"volume"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}]}]}}]} as unknown as DocumentNode<PvcRemoveSnapshotMutation, PvcRemoveSnapshotMutationVariables>;
