@@ -17,6 +17,7 @@ import { buildSubgraphs, inertSources, SUBGRAPH_NAMES, type SubgraphName } from 
 import { grownDatacenter } from '../test/support/datacenter.js';
 import { ask, measure, type LoadOptions } from './load.js';
 import { cpuSeconds, runNode, startServer, stopAll, stopOnSignals, type Server } from './procs.js';
+import { benchPvc, renderPvcFigures } from './pvc.js';
 import { buildQueries, checkAnswer, checkDocuments, CURSORS, type Query } from './queries.js';
 import { renderMarkdown, renderText, TARGET_LABELS, type Row, type TargetId } from './report.js';
 
@@ -95,7 +96,11 @@ async function main(): Promise<number> {
     const secret = newToken() + newToken();
     const configFile = join(work, 'cloudfed.yaml');
     // The bench signs principal headers itself for Hive Gateway and the direct target, once per row.
-    writeFileSync(configFile, 'split:\n  maxSkewSeconds: 3600\n');
+    const pvcToken = newToken();
+    writeFileSync(
+      configFile,
+      `split:\n  maxSkewSeconds: 3600\nshims:\n  pvc:\n    auth:\n      tokens:\n        - { description: bench, token: ${pvcToken} }\n`,
+    );
     const env: NodeJS.ProcessEnv = {
       ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('CLOUDFED_'))),
       NODE_ENV: 'production',
@@ -195,6 +200,22 @@ async function main(): Promise<number> {
       }
     }
 
+    // The PVC shim beside the GraphQL query it runs, on the single-process server (issue #3's target).
+    let pvcLines: string[] = [];
+    let pvcFailures = 0;
+    if (servers.single) {
+      log('PVC GET /api/v1/vm beside the same GraphQL query …');
+      const pvc = await benchPvc({
+        url: servers.single.url,
+        token: pvcToken,
+        graphqlToken: adminToken,
+        durationSeconds: config.load.duration,
+        connections: config.load.connections,
+      });
+      pvcFailures = pvc.shim.errors + pvc.shim.non2xx + pvc.graphql.errors + pvc.graphql.non2xx;
+      pvcLines = [`PVC shim over ${config.vms} VMs, single-process:`, ...renderPvcFigures(pvc)];
+    }
+
     const context = [
       `loopback, ${availableParallelism()} CPUs, Node ${process.version}, compiled build, NODE_ENV=production; ` +
         `autocannon ${config.load.connections} connections, ${config.load.warmup} s warm-up + ${config.load.duration} s measured per row; every server its own process`,
@@ -204,16 +225,22 @@ async function main(): Promise<number> {
         : `requests differ (dashboard: ${queries[0]!.variants.length} pages; export: ${queries[1]!.variants.length} page sizes ≥ the total), so no gateway can merge identical in-flight subgraph requests`,
     ];
     process.stdout.write(`\n${context.join('\n')}\n\n${renderText(rows, TARGET_LABELS)}\n`);
+    if (pvcLines.length) process.stdout.write(`\n${pvcLines.join('\n')}\n`);
     for (const note of notes) process.stdout.write(`note: ${note}\n`);
     const title = `cloudfed bench — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     writeFileSync(
       join(ROOT, 'bench', 'results.md'),
-      renderMarkdown(rows, TARGET_LABELS, { title, notes: [...context, ...notes] }),
+      renderMarkdown(rows, TARGET_LABELS, { title, notes: [...context, ...notes] }) +
+        (pvcLines.length ? `\n${pvcLines[0]}\n\n\`\`\`\n${pvcLines.slice(1).join('\n')}\n\`\`\`\n` : ''),
     );
     process.stdout.write(
       `\nwritten to bench/results.md${config.keep ? `; store and files kept in ${work}` : ''}\n`,
     );
     const failed = rows.filter((row) => row.measurement.failures > 0);
+    if (pvcFailures) {
+      process.stderr.write(`bench: ${pvcFailures} PVC shim request(s) failed; its numbers are not valid\n`);
+      return 1;
+    }
     if (failed.length) {
       process.stderr.write(
         `bench: ${failed.length} measurement(s) had failed requests; their numbers are not valid\n`,

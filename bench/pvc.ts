@@ -187,6 +187,16 @@ export function benchDatacenter(count: number): string {
   return stringify({ nodes, vms });
 }
 
+/** The comparison as printed lines (for `npm run bench` and this script). */
+export function renderPvcFigures(figures: PvcBenchFigures): string[] {
+  return [
+    formatFigures('PVC GET /api/v1/vm', figures.shim),
+    formatFigures('GraphQL POST /graphql', figures.graphql),
+    `shim/GraphQL: throughput ${(figures.shim.requestsPerSecond / figures.graphql.requestsPerSecond).toFixed(3)} ` +
+      `(cost ${(figures.throughputCost * 100).toFixed(1)}%), p50 ${figures.latencyRatio.toFixed(3)}; target: cost ≤ 10%`,
+  ];
+}
+
 function formatFigures(label: string, figures: Figures): string {
   return `${label.padEnd(22)} ${figures.requestsPerSecond.toFixed(1).padStart(9)} req/s   p50 ${String(figures.p50).padStart(4)} ms   p99 ${String(figures.p99).padStart(4)} ms   errors ${figures.errors}   non-2xx ${figures.non2xx}`;
 }
@@ -217,12 +227,7 @@ async function main(): Promise<void> {
     console.log(`GET /api/v1/vm: ${check.status}, ${listed.length} VMs`);
     const figures = await benchPvc({ url, token, graphqlToken: adminToken, durationSeconds, connections });
     console.log(`\n${durationSeconds} s each, ${connections} connections, 1,000 VMs\n`);
-    console.log(formatFigures('PVC GET /api/v1/vm', figures.shim));
-    console.log(formatFigures('GraphQL POST /graphql', figures.graphql));
-    console.log(
-      `\nshim/GraphQL: throughput ${(figures.shim.requestsPerSecond / figures.graphql.requestsPerSecond).toFixed(3)} ` +
-        `(cost ${(figures.throughputCost * 100).toFixed(1)}%), p50 ${figures.latencyRatio.toFixed(3)}; target: cost ≤ 10%`,
-    );
+    for (const line of renderPvcFigures(figures)) console.log(line);
   } finally {
     await app.close();
     backends.close();
