@@ -1,57 +1,12 @@
 /** Helpers of the Gluster REST shim tests: raw HTTP calls and tokens built as the design's Python client does. */
 import { createHash, createHmac } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import jwt from 'jsonwebtoken';
+import { rawRequest, type RawReply } from '../support/http.js';
 
-export interface RawReply {
-  status: number;
-  statusMessage: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
+export type { RawReply };
 
 /** One HTTP request with the path sent exactly as given (fetch would normalise it). */
-export function call(
-  base: string,
-  method: string,
-  path: string,
-  options: { headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<RawReply> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path,
-        // A fresh connection per request: no race with the server closing an idle kept-alive one.
-        agent: false,
-        headers: {
-          ...(options.body !== undefined
-            ? { 'content-length': String(Buffer.byteLength(options.body)) }
-            : {}),
-          ...options.headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            statusMessage: res.statusMessage ?? '',
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    if (options.body !== undefined) req.write(options.body);
-    req.end();
-  });
-}
+export const call = rawRequest;
 
 /**
  * The design document's client: `qsh` = SHA-256 hex of method, path, query and body joined by

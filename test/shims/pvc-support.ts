@@ -1,6 +1,6 @@
 /** Helpers for the PVC shim suites: plain HTTP calls as a PVC client makes them, and datacenters. */
-import { request as httpRequest } from 'node:http';
 import { stringify } from 'yaml';
+import { rawRequest } from '../support/http.js';
 
 export interface Reply {
   status: number;
@@ -10,44 +10,14 @@ export interface Reply {
 }
 
 /** One raw HTTP request (node:http, so non-standard methods, HEAD and raw bodies go out as given). */
-export function call(
+export async function call(
   base: string,
   method: string,
   path: string,
   options: { body?: string | Buffer; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path,
-        headers: {
-          ...(options.body !== undefined
-            ? { 'content-length': String(Buffer.byteLength(options.body)) }
-            : {}),
-          ...options.headers,
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            reason: response.statusMessage ?? '',
-            headers: response.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    request.on('error', reject);
-    if (options.body !== undefined) request.write(options.body);
-    request.end();
-  });
+  const { statusMessage, ...reply } = await rawRequest(base, method, path, options);
+  return { ...reply, reason: statusMessage };
 }
 
 /** A form body (`application/x-www-form-urlencoded`). */
