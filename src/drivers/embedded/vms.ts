@@ -48,9 +48,41 @@ interface PoolRow {
   description: string | null;
 }
 
-/** The columns of a VM record; `xml` is left out of lists and read when asked for. */
+/**
+ * The columns of a VM record read with every list. The libvirt XML and its parsed definition are
+ * large and most queries (a dashboard page, an export of names and states) never read them.
+ */
 const RECORD_COLUMNS =
-  'uuid, name, node, last_node, state, failed_reason, vcpus, memory_mib, definition, kind, subtype, os, pool_id, owner_id';
+  'uuid, name, node, last_node, state, failed_reason, vcpus, memory_mib, kind, subtype, os, pool_id, owner_id';
+
+type LargeColumn = 'xml' | 'definition';
+
+/**
+ * The large columns of the VMs one read returned, fetched for all of them together the first
+ * time one record needs them: one query per column per list, not one per VM.
+ */
+class LargeColumns {
+  private readonly loaded = new Map<LargeColumn, Map<string, string>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly uuids: readonly string[],
+  ) {}
+
+  get(uuid: string, column: LargeColumn): string {
+    let values = this.loaded.get(column);
+    if (!values) {
+      const rows = this.store.db
+        .prepare(`SELECT uuid, ${column} AS value FROM vms WHERE uuid IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(this.uuids)) as { uuid: string; value: string }[];
+      values = new Map(rows.map((row) => [row.uuid, row.value]));
+      this.loaded.set(column, values);
+    }
+    const value = values.get(uuid);
+    if (value === undefined) throw new CloudfedError('NOT_FOUND', `VM ${uuid} was removed meanwhile`);
+    return value;
+  }
+}
 
 /**
  * Parsed definitions by their stored text: listing 1,000 VMs then parses only what changed. The
@@ -77,8 +109,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function toRecord(store: Store, row: Omit<VmRow, 'xml'> & { xml?: string }): VmRecord {
-  let xml = row.xml;
+function toRecord(row: Omit<VmRow, LargeColumn>, large: LargeColumns): VmRecord {
   return {
     uuid: row.uuid,
     name: row.name,
@@ -89,17 +120,10 @@ function toRecord(store: Store, row: Omit<VmRow, 'xml'> & { xml?: string }): VmR
     vcpus: row.vcpus,
     memoryMiB: row.memory_mib,
     get xml() {
-      if (xml === undefined) {
-        const stored = store.db.prepare('SELECT xml FROM vms WHERE uuid = ?').pluck().get(row.uuid) as
-          string | undefined;
-        if (stored === undefined)
-          throw new CloudfedError('NOT_FOUND', `VM ${row.uuid} was removed meanwhile`);
-        xml = stored;
-      }
-      return xml;
+      return large.get(row.uuid, 'xml');
     },
     get definition() {
-      return parseDefinition(row.definition);
+      return parseDefinition(large.get(row.uuid, 'definition'));
     },
     kind: row.kind as VmRecord['kind'],
     subtype: row.subtype,
@@ -202,10 +226,15 @@ export class EmbeddedVms implements VmsSource {
   }
 
   private vms(where: string, ...params: unknown[]): VmRecord[] {
-    const rows = this.store.db
-      .prepare(`SELECT ${RECORD_COLUMNS} FROM vms ${where}`)
-      .all(...params) as VmRow[];
-    return rows.map((row) => toRecord(this.store, row));
+    const rows = this.store.db.prepare(`SELECT ${RECORD_COLUMNS} FROM vms ${where}`).all(...params) as Omit<
+      VmRow,
+      LargeColumn
+    >[];
+    const large = new LargeColumns(
+      this.store,
+      rows.map((row) => row.uuid),
+    );
+    return rows.map((row) => toRecord(row, large));
   }
 
   async listVms(): Promise<VmRecord[]> {
@@ -254,14 +283,20 @@ export class EmbeddedVms implements VmsSource {
     if (userIds.length === 0) return [];
     const rows = this.store.db
       .prepare(
-        `SELECT u.user_id AS link_user, v.* FROM (
+        `SELECT u.user_id AS link_user, ${RECORD_COLUMNS.split(',')
+          .map((column) => `v.${column.trim()}`)
+          .join(', ')} FROM (
            SELECT owner_id AS user_id, uuid AS vm_uuid FROM vms WHERE owner_id IN (SELECT value FROM json_each(?))
            UNION
            SELECT user_id, vm_uuid FROM vm_users WHERE user_id IN (SELECT value FROM json_each(?))
          ) u JOIN vms v ON v.uuid = u.vm_uuid ORDER BY v.name`,
       )
-      .all(keys(userIds), keys(userIds)) as (VmRow & { link_user: string })[];
-    return rows.map((row) => ({ userId: row.link_user, vm: toRecord(this.store, row) }));
+      .all(keys(userIds), keys(userIds)) as (Omit<VmRow, LargeColumn> & { link_user: string })[];
+    const large = new LargeColumns(
+      this.store,
+      rows.map((row) => row.uuid),
+    );
+    return rows.map((row) => ({ userId: row.link_user, vm: toRecord(row, large) }));
   }
 
   async existingNodes(names: readonly string[]): Promise<string[]> {
