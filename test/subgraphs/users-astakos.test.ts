@@ -1,55 +1,19 @@
 // Identity capabilities added for the Astakos shim: group ids as Keystone roles (migration 008),
 // component token revocation, and the SMTP feedback mail.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { graphql } from 'graphql';
-import { parse } from 'yaml';
 import { Store } from '../../src/drivers/embedded/store.js';
-import { EmbeddedUsers } from '../../src/drivers/embedded/users.js';
 import { importUsers } from '../../src/drivers/embedded/users.import.js';
 import { feedbackMail } from '../../src/drivers/smtp/index.js';
 import { SYSTEM, type Principal } from '../../src/identity/index.js';
-import { createRequestContext } from '../../src/subgraphs/kit/index.js';
-import { buildUsersSubgraph, type UsersSource } from '../../src/subgraphs/users/index.js';
+import { demo, usersSubgraph } from '../support/users-subgraph.js';
 
 const ALICE = 'a9dc21d2-bcb2-4104-9a9e-402b7c70d6d8';
 const BOB = 'ff53baa9-c025-4d56-a6e3-963db0438830';
-const demo = parse(readFileSync(new URL('../../demo/datacenter.yaml', import.meta.url), 'utf8'));
-
-function setup(store = new Store(':memory:'), data: unknown = demo) {
-  if (data) importUsers(store, data);
-  const calls: string[] = [];
-  const inner = new EmbeddedUsers(store);
-  const counted = new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function'
-        ? (...args: unknown[]) => (calls.push(String(property)), value.apply(target, args))
-        : value;
-    },
-  }) as UsersSource;
-  const subgraph = buildUsersSubgraph({ users: counted });
-  const run = async (
-    source: string,
-    principal: Principal = SYSTEM,
-    variableValues?: Record<string, unknown>,
-  ) => {
-    const result = await graphql({
-      schema: subgraph.schema,
-      source,
-      variableValues,
-      contextValue: createRequestContext(principal),
-    });
-    return {
-      data: result.data ? JSON.parse(JSON.stringify(result.data)) : result.data,
-      errors: result.errors,
-    } as { data?: any; errors?: readonly any[] };
-  };
-  return { store, calls, run };
-}
+const setup = () => usersSubgraph();
 
 describe('users subgraph: Astakos roles (group ids)', () => {
   test('every group has one numeric id, the same for all its users, in the order of first use', async () => {

@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { graphql } from 'graphql';
-import { parse } from 'yaml';
+import { demo, usersSubgraph as setup } from '../support/users-subgraph.js';
 import { Store } from '../../src/drivers/embedded/store.js';
 import { EmbeddedUsers } from '../../src/drivers/embedded/users.js';
 import { importUsers } from '../../src/drivers/embedded/users.import.js';
 import { SYSTEM, hashToken, type Principal } from '../../src/identity/index.js';
-import { createRequestContext } from '../../src/subgraphs/kit/index.js';
-import {
-  ADMIN_USER_ID,
-  buildUsersSubgraph,
-  createAuthenticator,
-  ensureAdmin,
-  type FeedbackNotifier,
-  type UsersSource,
-} from '../../src/subgraphs/users/index.js';
+import { ADMIN_USER_ID, createAuthenticator, ensureAdmin } from '../../src/subgraphs/users/index.js';
 
 const ADMIN = ADMIN_USER_ID;
 const ALICE = 'a9dc21d2-bcb2-4104-9a9e-402b7c70d6d8';
 const BOB = 'ff53baa9-c025-4d56-a6e3-963db0438830';
 const DYNVM = '5b7e6a3c-0d4e-4f7b-9a61-3c2d1e0f9a88';
-
-const demo = parse(readFileSync(new URL('../../demo/datacenter.yaml', import.meta.url), 'utf8'));
 
 const alice: Principal = {
   kind: 'user',
@@ -40,71 +28,6 @@ const bob: Principal = {
 };
 const cyclades: Principal = { kind: 'service', id: 'cyclades' };
 const anonymous: Principal = { kind: 'anonymous' };
-
-function setup(options: { notifier?: FeedbackNotifier; data?: unknown } = {}) {
-  const store = new Store(':memory:');
-  importUsers(store, options.data ?? demo);
-  const calls: string[] = [];
-  const inner = new EmbeddedUsers(store);
-  const counted = new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function'
-        ? (...args: unknown[]) => (calls.push(String(property)), value.apply(target, args))
-        : value;
-    },
-  }) as UsersSource;
-  const subgraph = buildUsersSubgraph({
-    users: counted,
-    ...(options.notifier ? { feedbackNotifier: options.notifier } : {}),
-  });
-  const run = async (
-    source: string,
-    principal: Principal = SYSTEM,
-    variableValues?: Record<string, unknown>,
-  ) => {
-    const result = await graphql({
-      schema: subgraph.schema,
-      source,
-      variableValues,
-      contextValue: createRequestContext(principal),
-    });
-    // graphql-js answers with null-prototype objects; plain ones compare with deepStrictEqual.
-    return {
-      data: result.data ? JSON.parse(JSON.stringify(result.data)) : result.data,
-      errors: result.errors,
-    } as {
-      data?: any;
-      errors?: readonly any[];
-    };
-  };
-  const ok = async (
-    source: string,
-    principal: Principal = SYSTEM,
-    variableValues?: Record<string, unknown>,
-  ) => {
-    const result = await run(source, principal, variableValues);
-    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
-    return result.data;
-  };
-  const reason = async (
-    source: string,
-    principal: Principal = SYSTEM,
-    variableValues?: Record<string, unknown>,
-  ) => {
-    const result = await run(source, principal, variableValues);
-    assert.ok(result.errors?.length, `expected an error from ${source}`);
-    return {
-      code: result.errors![0].extensions?.code,
-      reason: result.errors![0].extensions?.reason,
-      error: result.errors![0],
-    };
-  };
-  const issue = async (id: string) =>
-    (await ok('mutation($id: ID!) { issueUserToken(id: $id) { token } }', SYSTEM, { id })).issueUserToken
-      .token as string;
-  return { store, inner, calls, run, ok, reason, issue, subgraph };
-}
 
 describe('users subgraph: users and realms', () => {
   test('realms are public, in order, with the default flag', async () => {
