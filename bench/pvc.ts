@@ -4,15 +4,15 @@
  *
  *   npx tsx bench/pvc.ts [--duration 10] [--connections 10]
  *
- * Run directly, it builds a cloudfed server in-process (demo off, 1,000 VMs imported through the
- * embedded import format, a configured PVC token) and prints requests/s, p50 and p99 of both and
+ * Run directly, it builds a cloudfed server in-process (the demo datacenter grown to 1,000 VMs, as
+ * `npm run bench` uses, and a configured PVC token) and prints requests/s, p50 and p99 of both and
  * the shim's cost relative to GraphQL (target: at most 10% slower). `benchPvc` measures any
  * running server.
  */
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { print } from 'graphql';
-import { stringify } from 'yaml';
+import { grownDatacenter } from '../test/support/datacenter.js';
 import { parseConfig } from '../src/config/index.js';
 import { openBackends } from '../src/drivers/index.js';
 import { buildCloudfed } from '../gateway/index.js';
@@ -142,51 +142,6 @@ export async function benchPvc(options: PvcBenchOptions): Promise<PvcBenchFigure
   };
 }
 
-/** Nodes hv1–hv3 and `count` VMs, in the embedded import format (src/drivers/embedded/*.import.ts). */
-export function benchDatacenter(count: number): string {
-  const nodes = ['hv1', 'hv2', 'hv3'].map((name, index) => ({
-    name,
-    roles: ['hypervisor', 'storage'],
-    coordinatorState: ['primary', 'secondary', 'client'][index],
-    cpuCount: 64,
-    memory: { totalMiB: 515000, usedMiB: 100000, freeMiB: 415000 },
-    load: 0.5,
-  }));
-  const vms = Array.from({ length: count }, (_, i) => {
-    const hex = (i + 1).toString(16).padStart(12, '0');
-    const name = `bench${String(i + 1).padStart(4, '0')}`;
-    return {
-      xml: `<domain type='kvm'>
-  <name>${name}</name>
-  <uuid>b3c4${hex.slice(0, 4)}-0000-4000-8000-${hex}</uuid>
-  <memory unit='KiB'>${(1 + (i % 4)) * 1048576}</memory>
-  <vcpu placement='static'>${1 + (i % 4)}</vcpu>
-  <os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type></os>
-  <features><acpi/><apic/></features>
-  <cpu><topology sockets='1' cores='${1 + (i % 4)}' threads='1'/></cpu>
-  <devices>
-    <emulator>/usr/bin/kvm</emulator>
-    <disk type='network' device='disk'>
-      <source protocol='rbd' name='vms/${name}_disk0'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <controller type='usb' index='0' model='none'/>
-    <interface type='bridge'>
-      <mac address='52:54:02:${hex.slice(6, 8)}:${hex.slice(8, 10)}:${hex.slice(10, 12)}'/>
-      <source bridge='vmbr100'/>
-      <model type='virtio'/>
-    </interface>
-    <console type='pty'><target type='serial' port='0'/></console>
-  </devices>
-</domain>`,
-      node: `hv${(i % 3) + 1}`,
-      state: i % 5 === 0 ? 'stop' : 'start',
-      ...(i % 7 === 0 ? { lastNode: `hv${((i + 1) % 3) + 1}` } : {}),
-    };
-  });
-  return stringify({ nodes, vms });
-}
-
 /** The comparison as printed lines (for `npm run bench` and this script). */
 export function renderPvcFigures(figures: PvcBenchFigures): string[] {
   return [
@@ -217,7 +172,8 @@ async function main(): Promise<void> {
     shims: { pvc: { auth: { tokens: [{ description: 'bench', token }] } } },
   });
   const backends = openBackends(config);
-  backends.embedded!.importText(benchDatacenter(1000), 'bench datacenter');
+  // The demo datacenter grown to 1,000 VMs, as `npm run bench` uses.
+  backends.embedded!.importText(grownDatacenter(990), 'bench datacenter');
   await prepareStore(config, backends, process.cwd());
   const app = await buildCloudfed(config, { backends, log: memoryLogger() });
   const url = await app.listen(0, '127.0.0.1');
