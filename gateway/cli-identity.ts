@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config/index.js';
 import { composeGraph } from '../src/compose/index.js';
 import { openBackends } from '../src/drivers/index.js';
 import { SYSTEM } from '../src/identity/index.js';
-import type { GraphExecutor, GraphFailure } from '../src/shims/index.js';
+import type { GraphFailure } from '../src/shims/index.js';
 import { buildSubgraphs } from '../src/subgraphs/index.js';
 import { createLogger } from './log.js';
 import { buildMergedSchema } from './merged.js';

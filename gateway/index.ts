@@ -23,7 +23,7 @@ import { createAuthenticator } from '../src/subgraphs/users/index.js';
 import { buildShims, type Shim } from '../src/shims/index.js';
 import { createApollo } from './apollo.js';
 import { authenticateRequest, subgraphPrincipal, type Authenticator } from './auth.js';
-import { createRequestListener, type HttpMount } from './http.js';
+import { createRequestListener } from './http.js';
 import { createLogger, type Logger } from './log.js';
 import { createGraphExecutor, shimMount, startShimListeners } from './shims.js';
 import { buildMergedSchema } from './merged.js';

@@ -129,3 +129,5 @@ export function newToken(): string {
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+export { hashPassword, hashPasswordSync, hasNulByte, verifyPassword } from './password.js';

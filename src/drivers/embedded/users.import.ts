@@ -51,11 +51,10 @@
  * ```
  */
 import { z } from 'zod';
-import { hashToken } from '../../identity/index.js';
+import { hashPasswordSync, hashToken } from '../../identity/index.js';
 import {
   DEFAULT_COMPONENT_TOKEN_SECONDS,
   DEFAULT_USER_TOKEN_SECONDS,
-  hashPasswordSync,
   MAX_SECRET_LENGTH,
   RESERVED_ENDPOINT_KEYS,
   USERS_PATTERNS as P,

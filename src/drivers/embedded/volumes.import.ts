@@ -65,7 +65,8 @@ import {
 } from '../../subgraphs/volumes/index.js';
 import { DatacenterImportError } from './import-error.js';
 import type { Store } from './store.js';
-import { hashPassphrase, PASSPHRASE_HASH } from './volumes.js';
+import { hashPasswordSync } from '../../identity/index.js';
+import { PASSPHRASE_HASH } from './volumes.js';
 
 const cephName = z
   .string()
@@ -147,7 +148,12 @@ const EncryptedVolumeSchema = z
     state: z.enum(['mounted', 'unmounted', 'unavailable']).default('unmounted'),
     output: z.string().default(''),
     stderr: z.string().default(''),
-    passphrase: z.string().min(1).max(512).optional(),
+    passphrase: z
+      .string()
+      .min(1)
+      .max(512)
+      .refine((value) => !value.includes('\0'), 'must not contain a NUL character')
+      .optional(),
     passphraseHash: z.string().regex(PASSPHRASE_HASH, 'scrypt$N$r$p$<salt>$<hash>').optional(),
     workers: z.array(z.strictObject({ address, nfsMounted: z.boolean().default(false) })).default([]),
   })
@@ -357,7 +363,7 @@ export function importVolumes(store: Store, data: unknown): void {
         volume.state,
         volume.output,
         volume.stderr,
-        volume.passphraseHash ?? hashPassphrase(volume.passphrase!),
+        volume.passphraseHash ?? hashPasswordSync(volume.passphrase!),
       );
       volume.addresses.forEach((addr, position) => {
         if (db.prepare('SELECT 1 FROM encrypted_volume_addresses WHERE address = ?').get(addr)) {

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { verifyPassword } from '../../identity/index.js';
 import { BackendError } from '../../errors/index.js';
 import type {
   CephOsdRecord,
@@ -29,36 +30,9 @@ import type {
 import { GLUSTER_OPTIONS } from '../../subgraphs/volumes/index.js';
 import type { Store } from './store.js';
 
-// ---------------------------------------------------------------------------------------------
-// Passphrase hashes: scrypt$N$r$p$<salt base64>$<hash base64>
-
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
-
-/** Hashes a passphrase for the store (scrypt with a random salt). */
-export function hashPassphrase(passphrase: string, salt: Buffer = randomBytes(16)): string {
-  const hash = scryptSync(passphrase, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
+/** A stored passphrase hash: the encoding of identity's `hashPassword` (scrypt$N$r$p$salt$hash). */
 export const PASSPHRASE_HASH =
   /^scrypt\$[0-9]{1,7}\$[0-9]{1,3}\$[0-9]{1,3}\$[A-Za-z0-9+/=]{8,}\$[A-Za-z0-9+/=]{16,}$/;
-
-/** Checks a passphrase against a stored hash in constant time. */
-export async function verifyPassphrase(passphrase: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = await new Promise<Buffer>((resolve, reject) =>
-    scrypt(
-      passphrase,
-      Buffer.from(salt, 'base64'),
-      expected.length,
-      { N: Number(n), r: Number(r), p: Number(p), maxmem: 256 * 1024 * 1024 },
-      (error, key) => (error ? reject(error) : resolve(key)),
-    ),
-  );
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
 
 /** Used when no Vault client is configured: every fetch fails as an unreachable Vault. */
 export const NO_VAULT: PassphraseProvider = {
@@ -984,7 +958,7 @@ export class EmbeddedVolumes implements VolumesSource {
       .get(id) as { state: string; output: string; stderr: string; passphrase_hash: string } | undefined;
     if (!row) return { exitCode: 2, output: '', stderr: `Volume ${id} is not known.\n` };
     if (row.state === 'unavailable') return { exitCode: 2, output: row.output, stderr: row.stderr };
-    if (!(await verifyPassphrase(passphrase, row.passphrase_hash))) {
+    if (!(await verifyPassword(passphrase, row.passphrase_hash))) {
       return { exitCode: 1, output: '', stderr: 'No key available with this passphrase.\n' };
     }
     this.store.transaction(() => {

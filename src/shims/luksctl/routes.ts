@@ -39,8 +39,6 @@ import {
   type Api,
 } from './responses.js';
 
-type Settings = Config['shims']['luksctl'];
-
 interface Route {
   api: Api;
   methods: readonly string[];

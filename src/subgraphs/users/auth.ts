@@ -6,7 +6,7 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { CloudfedError } from '../../errors/index.js';
 import { hashToken, newToken, type Principal } from '../../identity/index.js';
-import { verifyPassword } from './password.js';
+import { verifyPassword } from '../../identity/index.js';
 import { DEFAULT_USER_TOKEN_SECONDS, nowWholeSeconds } from './rules.js';
 import type { ComponentRecord, RealmRecord, UserRecord, UserTokenRecord, UsersSource } from './source.js';
 

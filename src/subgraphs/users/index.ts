@@ -28,7 +28,6 @@ export {
   type PasswordFailure,
   type TokenStatus,
 } from './auth.js';
-export { hashPassword, hashPasswordSync, verifyPassword } from './password.js';
 export {
   USERS_PATTERNS,
   RESERVED_ENDPOINT_KEYS,

@@ -4,7 +4,7 @@
  * authenticator.
  */
 import { badInput } from '../../errors/index.js';
-import { hasNulByte } from './password.js';
+import { hasNulByte } from '../../identity/index.js';
 import type { ComponentRecord, KeyValue, ServiceRecord } from './source.js';
 
 /** Astakos' default user token lifetime: 30 days. */

@@ -14,7 +14,7 @@ import {
 import { requireDirectoryReader, seesEveryone, seesPrivate } from './access.js';
 import { authenticatePassword, checkUserToken, issueUserToken, passwordFailureError } from './auth.js';
 import { usersLoaders } from './loaders.js';
-import { hashPassword } from './password.js';
+import { hashPassword } from '../../identity/index.js';
 import {
   checkEmail,
   checkLifetime,

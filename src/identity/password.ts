@@ -1,5 +1,6 @@
 /**
- * Password hashes: scrypt (node:crypto) with a random 16-byte salt per hash, encoded as
+ * Password and passphrase hashes (users' passwords, the embedded store's LUKS passphrases): scrypt
+ * (node:crypto) with a random 16-byte salt per hash, encoded as
  * `scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>`, compared in constant time.
  */
 import {
