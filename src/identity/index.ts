@@ -113,7 +113,7 @@ function mac(payload: string, secret: string): string {
 }
 
 /** Compares two secrets in time independent of where they differ. */
-export function secretsEqual(given: string, expected: string): boolean {
+export function secretsEqual(given: string | Buffer, expected: string | Buffer): boolean {
   // Hash first so the comparison length does not depend on the secret's length either.
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();

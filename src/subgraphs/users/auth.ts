@@ -3,10 +3,9 @@
  * authenticator the gateway uses: token checks (in Astakos' order), password logins in a realm,
  * token issue, and the first-start administrator.
  */
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { CloudfedError } from '../../errors/index.js';
-import { hashToken, newToken, type Principal } from '../../identity/index.js';
-import { verifyPassword } from '../../identity/index.js';
+import { hashToken, newToken, secretsEqual, verifyPassword, type Principal } from '../../identity/index.js';
 import { DEFAULT_USER_TOKEN_SECONDS, nowWholeSeconds } from './rules.js';
 import type { ComponentRecord, RealmRecord, UserRecord, UserTokenRecord, UsersSource } from './source.js';
 
@@ -231,11 +230,7 @@ export async function checkApiClientSignature(
   if (secret === null) return 'UNKNOWN_APP';
   const expected = createHmac('sha256', secret).update(signingInput, 'utf8').digest();
   const given = BASE64URL.test(signature) ? Buffer.from(signature, 'base64url') : Buffer.alloc(0);
-  const same = timingSafeEqual(
-    createHash('sha256').update(given).digest(),
-    createHash('sha256').update(expected).digest(),
-  );
-  return same && given.length === expected.length ? 'VALID' : 'BAD_SIGNATURE';
+  return secretsEqual(given, expected) ? 'VALID' : 'BAD_SIGNATURE';
 }
 
 /** The first administrator's UUID (the demo's admin). */
