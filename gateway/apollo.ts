@@ -4,7 +4,14 @@ import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import {
+  GraphQLError,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import { codeOf, ERROR_CODES, isRegisteredCode } from '../src/errors/index.js';
 import type { RequestContext } from '../src/subgraphs/kit/index.js';
 import { depthLimit, fieldLimit } from './limits.js';
@@ -14,7 +21,21 @@ export interface ApolloOptions {
   maxDepth: number;
   maxFields: number;
   log: Logger;
+  /** Runs parsed, validated operations instead of graphql-js `execute` over `schema`. */
+  executor?: OperationExecutor;
 }
+
+/** One parsed and validated operation, as Apollo Server hands it over. */
+export interface Operation {
+  document: DocumentNode;
+  /** The request's query text: the same text parses to the same document. */
+  source: string;
+  operationName: string | null;
+  variables: Record<string, unknown>;
+  context: RequestContext;
+}
+
+export type OperationExecutor = (operation: Operation) => Promise<ExecutionResult>;
 
 /**
  * Apollo Server 5 over `schema`, with the public error contract: registered codes pass, anything
@@ -22,7 +43,7 @@ export interface ApolloOptions {
  */
 export function createApollo(schema: GraphQLSchema, options: ApolloOptions): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
-    schema,
+    ...(options.executor ? { gateway: executorGateway(schema, options.executor) } : { schema }),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -40,6 +61,32 @@ export function createApollo(schema: GraphQLSchema, options: ApolloOptions): Apo
       errorLogging(options.log),
     ],
   });
+}
+
+/**
+ * Apollo Server's gateway hook is its one way to execute with something else than graphql-js:
+ * it still parses, validates (with our rules) and formats; `executor` only executes.
+ */
+function executorGateway(schema: GraphQLSchema, executor: OperationExecutor): GatewayInterface {
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => {};
+    },
+    async load() {
+      return {
+        executor: (request) =>
+          executor({
+            document: request.document,
+            source: request.source,
+            operationName: request.operationName ?? null,
+            variables: request.request.variables ?? {},
+            context: request.context as RequestContext,
+          }),
+      };
+    },
+    async stop() {},
+  };
 }
 
 const PUBLIC_CODES = new Set(Object.keys(ERROR_CODES).filter((code) => code !== 'INTERNAL_SERVER_ERROR'));

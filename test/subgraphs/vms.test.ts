@@ -336,6 +336,65 @@ describe('VM queries', () => {
     );
   });
 
+  test('a page the store cuts equals the cut of the full list, filters and cursors included', async () => {
+    const { store, run } = setup({ extraVms: 40 });
+    // The same subgraph over a source without pageVms: the subgraph filters and cuts the full list.
+    const inner = new EmbeddedVms(store);
+    const listOnly = buildVmsSubgraph({
+      vms: new Proxy(inner, {
+        get: (target, property) =>
+          property === 'pageVms' ? undefined : Reflect.get(target, property, target)?.bind?.(target),
+      }) as VmsSource,
+    });
+    const reference = (variableValues: Record<string, unknown>) =>
+      graphql({
+        schema: listOnly.schema,
+        source: PAGE,
+        variableValues,
+        contextValue: createRequestContext(admin),
+      });
+    const PAGE = `query($filter: VmFilter, $first: Int, $after: String) {
+      virtualMachines(filter: $filter, first: $first, after: $after) {
+        totalCount nodes { id name state } edges { cursor }
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      }
+    }`;
+    const filters = [
+      null,
+      { nodes: ['hv2'] },
+      { states: ['STOP'] },
+      { nodes: ['hv2'], states: ['STOP'] },
+      { nodes: ['hv2', 'hv3'], stateNames: ['stop', 'failed'], nodeOrState: true },
+      { types: ['DYNAMIC'] },
+      { nodes: ['hv1'], types: ['PERSISTENT'], nodeOrState: true },
+    ];
+    let compared = 0;
+    for (const filter of filters) {
+      for (const first of [0, 1, 7, 100]) {
+        let after: string | null = null;
+        for (let page = 0; page < 4; page++) {
+          const variables: Record<string, unknown> = { filter, first, after };
+          const ours: any = data(await run(admin, PAGE, variables));
+          const theirs: any = data(await reference(variables));
+          assert.deepEqual(ours, theirs, JSON.stringify(variables));
+          compared++;
+          after = ours.virtualMachines.pageInfo.endCursor;
+          if (!ours.virtualMachines.pageInfo.hasNextPage || !after) break;
+        }
+      }
+    }
+    assert.ok(compared > 40);
+    // A cursor outside the filtered list, and a malformed one, fail alike.
+    const all = data(await run(admin, PAGE, { first: 100 })).virtualMachines;
+    const stopped = all.nodes.find((vm: { state: string }) => vm.state !== 'STOP');
+    const outside = all.edges[all.nodes.indexOf(stopped)].cursor;
+    for (const variables of [{ filter: { states: ['STOP'] }, after: outside }, { after: 'bm9wZQ' }]) {
+      failure(await run(admin, PAGE, variables), 'BAD_USER_INPUT', 'CURSOR');
+      failure(await reference(variables), 'BAD_USER_INPUT', 'CURSOR');
+    }
+    failure(await run(admin, PAGE, { first: 5001 }), 'BAD_USER_INPUT', 'PAGE_SIZE');
+  });
+
   test('one VM by UUID or name, with everything PVC and FOSS-Cloud render', async () => {
     const { run } = setup();
     const q = `query($ref: String!) { virtualMachine(ref: $ref) {

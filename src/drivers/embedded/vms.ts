@@ -10,6 +10,8 @@ import type {
   VmGroupRecord,
   VmMacMappingRecord,
   VmMove,
+  VmPage,
+  VmPageQuery,
   VmPoolMemberRecord,
   VmPoolRecord,
   VmProfilePatch,
@@ -239,6 +241,49 @@ export class EmbeddedVms implements VmsSource {
 
   async listVms(): Promise<VmRecord[]> {
     return this.vms('ORDER BY name');
+  }
+
+  async pageVms(query: VmPageQuery): Promise<VmPage | null> {
+    const conditions: string[] = [];
+    const params: string[] = [];
+    const onNode = query.nodes?.length ? 'node IN (SELECT value FROM json_each(?))' : null;
+    const inState = query.states?.length ? 'state IN (SELECT value FROM json_each(?))' : null;
+    if (onNode && inState && query.nodeOrState) {
+      conditions.push(`(${onNode} OR ${inState})`);
+      params.push(keys(query.nodes!), keys(query.states!));
+    } else {
+      if (onNode) (conditions.push(onNode), params.push(keys(query.nodes!)));
+      if (inState) (conditions.push(inState), params.push(keys(query.states!)));
+    }
+    if (query.kinds?.length)
+      (conditions.push('kind IN (SELECT value FROM json_each(?))'), params.push(keys(query.kinds)));
+    const filtered = (extra: string[]) => {
+      const all = [...conditions, ...extra];
+      return all.length ? `WHERE ${all.join(' AND ')}` : '';
+    };
+    // One read transaction: the count, the cursor and the page see the same list.
+    return this.store.db.transaction((): VmPage | null => {
+      const { total } = this.store.db
+        .prepare(`SELECT COUNT(*) AS total FROM vms ${filtered([])}`)
+        .get(...params) as { total: number };
+      let after: string[] = [];
+      let afterParams: string[] = [];
+      if (query.afterUuid !== null) {
+        const cursor = this.store.db
+          .prepare(`SELECT name FROM vms ${filtered(['uuid = ?'])}`)
+          .get(...params, query.afterUuid) as { name: string } | undefined;
+        if (!cursor) return null;
+        after = ['name > ?'];
+        afterParams = [cursor.name];
+      }
+      const rows = this.vms(
+        `${filtered(after)} ORDER BY name LIMIT ?`,
+        ...params,
+        ...afterParams,
+        query.limit + 1,
+      );
+      return { vms: rows.slice(0, query.limit), totalCount: total, hasNextPage: rows.length > query.limit };
+    })();
   }
 
   async getVms(uuids: readonly string[]): Promise<VmRecord[]> {

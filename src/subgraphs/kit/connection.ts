@@ -65,6 +65,22 @@ export function connectionType<T extends object>(name: string, nodeType: ClassTy
 export const MAX_PAGE_SIZE = 5000;
 export const DEFAULT_PAGE_SIZE = 100;
 
+/** The page size asked for, checked: `first` or the default. */
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, {
+      reason: 'PAGE_SIZE',
+      argument: 'first',
+    });
+  }
+  return size;
+}
+
+export function cursorNotInList(): Error {
+  return badInput('The after cursor does not point into this list', { reason: 'CURSOR' });
+}
+
 /**
  * Cuts one page out of an ordered list. Cursors are opaque encodings of the item's stable key,
  * so a page boundary survives inserts and deletes elsewhere in the list.
@@ -74,29 +90,35 @@ export function paginate<T>(
   keyOf: (item: T) => string,
   args: { first?: number | null | undefined; after?: string | null | undefined },
 ): Connection<T> {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, {
-      reason: 'PAGE_SIZE',
-      argument: 'first',
-    });
-  }
+  const first = pageSize(args.first);
   let start = 0;
   if (args.after) {
     const afterKey = decodeCursor(args.after);
     const position = items.findIndex((item) => keyOf(item) === afterKey);
-    if (position < 0) throw badInput('The after cursor does not point into this list', { reason: 'CURSOR' });
+    if (position < 0) throw cursorNotInList();
     start = position + 1;
   }
-  const page = items.slice(start, start + first);
+  return connectionOf(items.slice(start, start + first), keyOf, {
+    totalCount: items.length,
+    hasPreviousPage: start > 0,
+    hasNextPage: start + first < items.length,
+  });
+}
+
+/** A connection over a page a store cut itself (for lists too long to read whole). */
+export function connectionOf<T>(
+  page: T[],
+  keyOf: (item: T) => string,
+  around: { totalCount: number; hasPreviousPage: boolean; hasNextPage: boolean },
+): Connection<T> {
   const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
   return {
     edges,
     nodes: page,
-    totalCount: items.length,
+    totalCount: around.totalCount,
     pageInfo: {
-      hasNextPage: start + first < items.length,
-      hasPreviousPage: start > 0,
+      hasNextPage: around.hasNextPage,
+      hasPreviousPage: around.hasPreviousPage,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },

@@ -204,9 +204,39 @@ export interface VmDeletion {
   deletedVolumes: string[];
 }
 
+/**
+ * One page of the VM list, in name order, with the filters a store can apply in its own query
+ * language. A filter left null matches every VM.
+ */
+export interface VmPageQuery {
+  /** VMs placed on one of these nodes. */
+  nodes: readonly string[] | null;
+  /** VMs in one of these states. */
+  states: readonly VmStateName[] | null;
+  /** With both `nodes` and `states`: a VM matching either is in (else both must match). */
+  nodeOrState: boolean;
+  kinds: readonly VmRecord['kind'][] | null;
+  /** The page starts after this VM (a cursor's key); it must be in the filtered list. */
+  afterUuid: string | null;
+  limit: number;
+}
+
+export interface VmPage {
+  vms: VmRecord[];
+  /** VMs matching the filters, over all pages. */
+  totalCount: number;
+  hasNextPage: boolean;
+}
+
 export interface VmsSource {
   /** Every VM, ordered by name. */
   listVms(): Promise<VmRecord[]>;
+  /**
+   * A page of the list without reading the rest (a 50-VM dashboard over thousands of VMs).
+   * Optional: without it the subgraph filters and cuts the full list. Null when `afterUuid` is
+   * not in the filtered list.
+   */
+  pageVms?(query: VmPageQuery): Promise<VmPage | null>;
   /** The VMs with these UUIDs, any order; unknown ones left out. */
   getVms(uuids: readonly string[]): Promise<VmRecord[]>;
   /** The VMs with these exact names, any order. */

@@ -7,6 +7,7 @@ import users from './006_users.js';
 import groupIds from './008_group_ids.js';
 import apiSettings from './009_api_settings.js';
 import directories from './010_directories.js';
+import vmAllocationIndex from './011_vm_allocation_index.js';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'group_ids', sql: groupIds },
   { version: 9, name: 'api_settings', sql: apiSettings },
   { version: 10, name: 'directories', sql: directories },
+  { version: 11, name: 'vm_allocation_index', sql: vmAllocationIndex },
 ];
