@@ -20,7 +20,7 @@ import { buildSubgraphs } from '../src/subgraphs/index.js';
 import { createLogger } from './log.js';
 import { buildMergedSchema } from './merged.js';
 import { prepareStore } from './setup.js';
-import { createGraphExecutor } from './shims.js';
+import { createGraphExecutor, schemaRunner } from './shims.js';
 
 export const IDENTITY_USAGE = `Identity commands (same store as the server; --config FILE as for serve):
   cloudfed users add EMAIL [--name NAME] [--uuid UUID] [--id N] [--group G]... [--admin]
@@ -154,7 +154,7 @@ async function identity(
     if (prepared.token) io.err(`New store: admin token (shown once, keep it): ${prepared.token}\n`);
     const subgraphs = buildSubgraphs(backends.sources);
     const schema = buildMergedSchema(subgraphs, composeGraph(subgraphs).apiSdl);
-    const graph = createGraphExecutor(schema, createLogger('cli'));
+    const graph = createGraphExecutor(schemaRunner(schema), createLogger('cli'));
     const run = async <R, V extends Record<string, unknown>>(
       operation: TypedDocumentNode<R, V>,
       variables: V,

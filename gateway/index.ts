@@ -5,12 +5,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
-import type { GraphQLFieldResolver } from 'graphql';
+import { buildSchema, type GraphQLFieldResolver } from 'graphql';
 import type { Config } from '../src/config/index.js';
 import { composeGraph } from '../src/compose/index.js';
 import { openBackends, type Backends } from '../src/drivers/index.js';
-import { ANONYMOUS, PRINCIPAL_HEADER, signPrincipal, type Principal } from '../src/identity/index.js';
+import { createFederatedExecutor, readSupergraph } from '../src/federation/index.js';
 import { unauthenticated } from '../src/errors/index.js';
 import {
   buildSubgraph,
@@ -25,7 +24,8 @@ import { createApollo } from './apollo.js';
 import { authenticateRequest, subgraphPrincipal, type Authenticator } from './auth.js';
 import { createRequestListener } from './http.js';
 import { createLogger, type Logger } from './log.js';
-import { createGraphExecutor, shimMount, startShimListeners } from './shims.js';
+import { createGraphExecutor, schemaRunner, shimMount, startShimListeners } from './shims.js';
+import { createSubgraphFetcher, subgraphUnreachable } from './subgraph-client.js';
 import { buildMergedSchema } from './merged.js';
 
 export { createLogger, memoryLogger, type Logger } from './log.js';
@@ -63,7 +63,10 @@ export async function buildCloudfed(config: Config, options: BuildOptions = {}):
     log,
   });
   await apollo.start();
-  const shims = buildShims(config, { graph: createGraphExecutor(schema, log), log });
+  const shims = buildShims(config, {
+    graph: createGraphExecutor(schemaRunner(schema), log),
+    log,
+  });
   return serve({
     config,
     log,
@@ -134,28 +137,41 @@ export async function buildSplitGateway(
   const log = options.log ?? createLogger('gateway');
   const backends = options.backends ?? openBackends(config);
   const secret = splitSecret(config, backends);
-  const { supergraphSdl } = composeGraph(buildSubgraphs(backends.sources), subgraphUrls);
-  const schema = getStitchedSchemaFromSupergraphSdl({
-    supergraphSdl,
-    batch: true,
-    httpExecutorOpts: (subgraph) => ({
-      endpoint: subgraphUrls[subgraph.name.toLowerCase()] ?? subgraph.endpoint,
-      headers: (request) => ({
-        [PRINCIPAL_HEADER]: signPrincipal(
-          ((request?.context as RequestContext | undefined)?.principal ?? ANONYMOUS) as Principal,
-          secret,
-        ),
-      }),
+  const { supergraphSdl, apiSdl } = composeGraph(buildSubgraphs(backends.sources), subgraphUrls);
+  const schema = buildSchema(apiSdl);
+  const federated = createFederatedExecutor<RequestContext>({
+    supergraph: readSupergraph(supergraphSdl),
+    schema,
+    fetch: createSubgraphFetcher({
+      urls: subgraphUrls,
+      secret,
+      maxResponseBytes: SUBGRAPH_ANSWER_LIMIT,
+      timeoutMs: SUBGRAPH_TIMEOUT_MS,
     }),
+    unreachable: subgraphUnreachable,
   });
   const authenticator = options.authenticator ?? authenticatorOf(backends);
   const apollo = createApollo(schema, {
     maxDepth: config.server.maxDepth,
     maxFields: config.server.maxFields,
     log,
+    executor: (operation) =>
+      federated({
+        document: operation.document,
+        operationName: operation.operationName,
+        variables: operation.variables,
+        context: operation.context,
+      }),
   });
   await apollo.start();
-  const shims = buildShims(config, { graph: createGraphExecutor(schema, log), log });
+  const shims = buildShims(config, {
+    graph: createGraphExecutor(
+      (document, variables, context) =>
+        federated({ document, operationName: null, variables: variables ?? {}, context }),
+      log,
+    ),
+    log,
+  });
   return serve({
     config,
     log,
@@ -176,6 +192,11 @@ export async function buildSplitGateway(
     }),
   });
 }
+
+/** Largest answer the split gateway takes from a subgraph (a 5,000-VM page is a few MB). */
+const SUBGRAPH_ANSWER_LIMIT = 256 * 1024 * 1024;
+/** As long as the gateway's own clients may wait (server requestTimeout). */
+const SUBGRAPH_TIMEOUT_MS = 120_000;
 
 const SIGNED = Symbol('principal.signed');
 

@@ -29,10 +29,38 @@ interface FieldOwner {
   resolve: Resolver;
 }
 
-/** Which subgraph produced an object; decides whether a field can use it as its parent directly. */
-const origins = new WeakMap<object, string>();
+/**
+ * Which subgraph produced an object; decides whether a field can use it as its parent directly.
+ * Kept on the object under a symbol (invisible to JSON and to the subgraphs): a WeakMap entry per
+ * object made a 1,000-VM export spend a third of its time on the GC's ephemeron tables.
+ */
+const ORIGIN = Symbol('merged.origin');
 /** An entity loaded from another subgraph's form of the same object: subgraph name → that form. */
-const otherForms = new WeakMap<object, Map<string, object>>();
+const OTHER_FORMS = Symbol('merged.otherForms');
+
+type Marked = { [ORIGIN]?: string; [OTHER_FORMS]?: Map<string, object> };
+// Frozen objects cannot carry the marks; they (rare) use these.
+const frozenOrigins = new WeakMap<object, string>();
+const frozenForms = new WeakMap<object, Map<string, object>>();
+
+function originOf(object: object): string | undefined {
+  return (object as Marked)[ORIGIN] ?? frozenOrigins.get(object);
+}
+
+function setOrigin(object: object, subgraph: string): void {
+  if (Object.isExtensible(object)) (object as Marked)[ORIGIN] = subgraph;
+  else frozenOrigins.set(object, subgraph);
+}
+
+function otherFormsOf(object: object, create: boolean): Map<string, object> | undefined {
+  let forms = (object as Marked)[OTHER_FORMS] ?? frozenForms.get(object);
+  if (!forms && create) {
+    forms = new Map();
+    if (Object.isExtensible(object)) (object as Marked)[OTHER_FORMS] = forms;
+    else frozenForms.set(object, forms);
+  }
+  return forms;
+}
 const ENTITY_CACHE = Symbol('merged.entities');
 const BUILTIN_SCALARS = new Set(['String', 'Int', 'Float', 'Boolean', 'ID']);
 
@@ -79,13 +107,13 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
     parent: Record<string, unknown>,
     context: RequestContext,
   ): unknown {
-    if (origins.get(parent) === owner.name) return parent;
-    const known = otherForms.get(parent)?.get(owner.name);
+    if (originOf(parent) === owner.name) return parent;
+    const known = otherFormsOf(parent, false)?.get(owner.name);
     if (known) return known;
     const reference = referenceOf(owner, typeName);
     if (!reference) {
       const stub = { __typename: typeName, id: parent.id };
-      origins.set(stub, owner.name);
+      setOrigin(stub, owner.name);
       return stub;
     }
     const cache = scoped(context, ENTITY_CACHE, () => new Map<string, Promise<unknown>>());
@@ -94,7 +122,7 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
     if (!pending) {
       pending = Promise.resolve(reference({ __typename: typeName, id: parent.id }, context)).then(
         (entity) => {
-          if (entity && typeof entity === 'object') origins.set(entity, owner.name);
+          if (entity && typeof entity === 'object') setOrigin(entity, owner.name);
           return entity;
         },
       );
@@ -169,9 +197,7 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
       return entity.then(
         (loaded) => {
           if (!loaded || typeof loaded !== 'object') return item;
-          let forms = otherForms.get(loaded);
-          if (!forms) otherForms.set(loaded, (forms = new Map()));
-          forms.set(producer, item);
+          otherFormsOf(loaded, true)!.set(producer, item);
           return loaded;
         },
         // A refused or failed load must fail only the fields that need it, at their own paths.
@@ -190,7 +216,7 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
     } else if (isThenable(value)) {
       return value.then((resolved) => markResult(owner, resolved));
     } else {
-      origins.set(value, owner);
+      setOrigin(value, owner);
     }
     return value;
   }
@@ -228,7 +254,7 @@ export function buildMergedSchema(subgraphs: readonly Subgraph[], apiSdl: string
       }
       typeResolvers[field.name] = (parent, args, context, info) => {
         const object = parent as Record<string, unknown>;
-        const origin = origins.get(object);
+        const origin = originOf(object);
         const owner = single
           ? first!
           : (candidates.find((candidate) => candidate.subgraph.name === origin) ?? first!);

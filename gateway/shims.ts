@@ -5,29 +5,43 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { execute, GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
 import { codeOf } from '../src/errors/index.js';
 import { toGraphFailures, type GraphExecutor, type Shim } from '../src/shims/index.js';
-import { createRequestContext } from '../src/subgraphs/index.js';
+import { createRequestContext, type RequestContext } from '../src/subgraphs/index.js';
 import { maskError } from './apollo.js';
 import type { HttpMount } from './http.js';
 import type { Logger } from './log.js';
 
+/** Runs one document with a request context: over the merged schema, or through the split gateway. */
+export type DocumentRunner = (
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  context: RequestContext,
+) => Promise<ExecutionResult> | ExecutionResult;
+
+/** Documents run over an executable schema in this process (single-process mode, the CLI). */
+export function schemaRunner(schema: GraphQLSchema): DocumentRunner {
+  return (document, variables, context) =>
+    execute({ schema, document, variableValues: variables, contextValue: context });
+}
+
 /**
- * Executes typed documents against `schema` with the caller's principal. The documents were
- * validated against the API schema by codegen (and its drift test), so they are not validated
- * again per request; errors are masked and logged exactly as on `/graphql`.
+ * Executes typed documents with the caller's principal. The documents were validated against the
+ * API schema by codegen (and its drift test), so they are not validated again per request; errors
+ * are masked and logged exactly as on `/graphql`.
  */
-export function createGraphExecutor(schema: GraphQLSchema, log: Logger): GraphExecutor {
+export function createGraphExecutor(run: DocumentRunner, log: Logger): GraphExecutor {
   return {
     async execute(operation, variables, caller) {
       const context = createRequestContext(caller.principal, caller.requestId);
-      const result = await execute({
-        schema,
-        document: operation,
-        variableValues: variables,
-        contextValue: context,
-      });
+      const result = await run(operation, variables as Record<string, unknown> | undefined, context);
       if (!result.errors?.length) return { ok: true, data: result.data as never };
       for (const error of result.errors) logUnexpected(log, error, context.requestId);
       const formatted = result.errors.map((error) => maskError(error.toJSON(), error));
