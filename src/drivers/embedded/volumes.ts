@@ -448,24 +448,29 @@ export class EmbeddedVolumes implements VolumesSource {
   }
 
   private volumeRecord(row: VolumeRow): RbdVolumeRecord {
+    // `rbd info` is built when a field reads it: a list of VMs with their volumes never does.
+    let info: RbdVolumeRecord['info'] | undefined;
     return {
       pool: row.pool,
       name: row.name,
       sizeBytes: row.size_bytes,
-      info: {
-        name: row.name,
-        id: row.image_id,
-        size: row.size_bytes,
-        objects: Math.ceil(row.size_bytes / OBJECT_SIZE),
-        order: 22,
-        object_size: OBJECT_SIZE,
-        snapshot_count: row.snapshot_count,
-        block_name_prefix: `rbd_data.${row.image_id}`,
-        format: 2,
-        features: ['layering'],
-        op_features: [],
-        flags: [],
-        create_timestamp: asctime(row.created_at),
+      get info() {
+        info ??= {
+          name: row.name,
+          id: row.image_id,
+          size: row.size_bytes,
+          objects: Math.ceil(row.size_bytes / OBJECT_SIZE),
+          order: 22,
+          object_size: OBJECT_SIZE,
+          snapshot_count: row.snapshot_count,
+          block_name_prefix: `rbd_data.${row.image_id}`,
+          format: 2,
+          features: ['layering'],
+          op_features: [],
+          flags: [],
+          create_timestamp: asctime(row.created_at),
+        };
+        return info;
       },
     };
   }
