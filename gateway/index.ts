@@ -22,6 +22,7 @@ import {
 import { createAuthenticator } from '../src/subgraphs/users/index.js';
 import { buildShims, type Shim } from '../src/shims/index.js';
 import { createApollo } from './apollo.js';
+import { createCompiledExecutor } from './compiled.js';
 import { authenticateRequest, subgraphPrincipal, type Authenticator } from './auth.js';
 import { createRequestListener } from './http.js';
 import { createLogger, type Logger } from './log.js';
@@ -57,13 +58,25 @@ export async function buildCloudfed(config: Config, options: BuildOptions = {}):
   const subgraphs = buildSubgraphs(backends.sources);
   const schema = buildMergedSchema(subgraphs, composeGraph(subgraphs).apiSdl);
   const authenticator = options.authenticator ?? authenticatorOf(backends);
+  // Operations run compiled (gateway/compiled.ts): clients' queries from their second sighting,
+  // the shims' fixed documents from their first.
+  const compiled = createCompiledExecutor(schema);
   const apollo = createApollo(schema, {
     maxDepth: config.server.maxDepth,
     maxFields: config.server.maxFields,
     log,
+    executor: (operation) =>
+      compiled.execute({
+        document: operation.document,
+        key: operation.source,
+        operationName: operation.operationName,
+        variables: operation.variables,
+        context: operation.context,
+      }),
   });
   await apollo.start();
-  const shims = buildShims(config, { graph: createGraphExecutor(schema, log), log });
+  const graph = createGraphExecutor(schema, log, createCompiledExecutor(schema, { compileAt: 1 }));
+  const shims = buildShims(config, { graph, log });
   return serve({
     config,
     log,
