@@ -21,6 +21,9 @@ import {
   type RequestContext,
 } from '../../src/subgraphs/index.js';
 import { createAuthenticator } from '../../src/subgraphs/users/index.js';
+import { parseConfig } from '../../src/config/index.js';
+import { openBackends } from '../../src/drivers/index.js';
+import { getMetadataStorage } from 'type-graphql';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/cloudfed.js';
 import { DEMO_USERS } from '../support/datacenter.js';
 
@@ -399,6 +402,27 @@ describe('compiled execution answers as graphql-js does', () => {
       assert.deepEqual(await post(), first, each.name);
     }
   });
+});
+
+test('no object type field is a method: compiled code reads fields without a resolver as properties', () => {
+  // graphql-js's default resolver calls a function-valued property; graphql-jit returns it as it
+  // is (type-graphql's own field resolver reads the property too). Getters are properties.
+  buildSubgraphs(openBackends(parseConfig({ store: { path: ':memory:', demo: false } })).sources);
+  const fields = getMetadataStorage().fields;
+  assert.ok(fields.length > 100);
+  const methods = fields.filter((field) => {
+    const prototype = (field.target as { prototype?: object }).prototype;
+    if (!prototype) return false;
+    for (let at: object | null = prototype; at; at = Object.getPrototypeOf(at)) {
+      const descriptor = Object.getOwnPropertyDescriptor(at, field.name);
+      if (descriptor) return typeof descriptor.value === 'function';
+    }
+    return false;
+  });
+  assert.deepEqual(
+    methods.map((field) => `${(field.target as { name: string }).name}.${field.name}`),
+    [],
+  );
 });
 
 describe('the compiled executor’s cache', () => {
