@@ -157,6 +157,11 @@ const CASES: Case[] = [
     answeredBy: 'rerun',
   },
   {
+    name: 'FORBIDDEN: the operation’s only field fails (data null, answered compiled)',
+    as: 'alice',
+    query: `query Users { users(first: 3) { nodes { id displayName } } }`,
+  },
+  {
     name: 'a public backend error with its details, in place (a nullable field)',
     as: 'admin',
     query: `{ glusterVolume(name: "no-such-volume") { name } network(vni: "100") { vni description } }`,
@@ -317,6 +322,7 @@ describe('compiled execution answers as graphql-js does', () => {
       return (result.errors ?? []).map((error) => maskError(error.toJSON(), error).extensions?.code);
     };
     assert.deepEqual(await codes('FORBIDDEN: listing users'), ['FORBIDDEN']);
+    assert.deepEqual(await codes('FORBIDDEN: the operation’s only field'), ['FORBIDDEN']);
     assert.deepEqual(await codes('a public backend error with its details'), ['BACKEND_FAILED']);
     assert.deepEqual(await codes('an unexpected error is masked, in place'), ['INTERNAL_SERVER_ERROR']);
     assert.deepEqual(await codes('FORBIDDEN: another user’s VM (mutation'), ['FORBIDDEN']);
