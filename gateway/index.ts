@@ -21,10 +21,11 @@ import {
 import { createAuthenticator } from '../src/subgraphs/users/index.js';
 import { buildShims, type Shim } from '../src/shims/index.js';
 import { createApollo } from './apollo.js';
+import { createCompiledExecutor } from './compiled.js';
 import { authenticateRequest, subgraphPrincipal, type Authenticator } from './auth.js';
 import { createRequestListener } from './http.js';
 import { createLogger, type Logger } from './log.js';
-import { createGraphExecutor, schemaRunner, shimMount, startShimListeners } from './shims.js';
+import { compiledRunner, createGraphExecutor, shimMount, startShimListeners } from './shims.js';
 import { createSubgraphFetcher, subgraphUnreachable } from './subgraph-client.js';
 import { buildMergedSchema } from './merged.js';
 
@@ -57,16 +58,25 @@ export async function buildCloudfed(config: Config, options: BuildOptions = {}):
   const subgraphs = buildSubgraphs(backends.sources);
   const schema = buildMergedSchema(subgraphs, composeGraph(subgraphs).apiSdl);
   const authenticator = options.authenticator ?? authenticatorOf(backends);
+  // Operations run compiled (gateway/compiled.ts): clients' queries from their second sighting,
+  // the shims' fixed documents from their first.
+  const compiled = createCompiledExecutor(schema);
   const apollo = createApollo(schema, {
     maxDepth: config.server.maxDepth,
     maxFields: config.server.maxFields,
     log,
+    executor: (operation) =>
+      compiled.execute({
+        document: operation.document,
+        key: operation.source,
+        operationName: operation.operationName,
+        variables: operation.variables,
+        context: operation.context,
+      }),
   });
   await apollo.start();
-  const shims = buildShims(config, {
-    graph: createGraphExecutor(schemaRunner(schema), log),
-    log,
-  });
+  const graph = createGraphExecutor(compiledRunner(createCompiledExecutor(schema, { compileAt: 1 })), log);
+  const shims = buildShims(config, { graph, log });
   return serve({
     config,
     log,

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import {
   execute,
+  print,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLError,
@@ -16,6 +17,7 @@ import { codeOf } from '../src/errors/index.js';
 import { toGraphFailures, type GraphExecutor, type Shim } from '../src/shims/index.js';
 import { createRequestContext, type RequestContext } from '../src/subgraphs/index.js';
 import { maskError } from './apollo.js';
+import type { CompiledExecutor } from './compiled.js';
 import type { HttpMount } from './http.js';
 import type { Logger } from './log.js';
 
@@ -30,6 +32,22 @@ export type DocumentRunner = (
 export function schemaRunner(schema: GraphQLSchema): DocumentRunner {
   return (document, variables, context) =>
     execute({ schema, document, variableValues: variables, contextValue: context });
+}
+
+/**
+ * Documents run compiled (gateway/compiled.ts) over the schema `compiled` was built for: the
+ * shims' documents are fixed, so the executor should compile them at first use.
+ */
+export function compiledRunner(compiled: CompiledExecutor): DocumentRunner {
+  // The compiled-query cache is keyed by text; a typed document is printed once.
+  const keys = new WeakMap<DocumentNode, string>();
+  const keyOf = (document: DocumentNode) => {
+    let key = keys.get(document);
+    if (key === undefined) keys.set(document, (key = print(document)));
+    return key;
+  };
+  return (document, variables, context) =>
+    compiled.execute({ document, key: keyOf(document), operationName: null, variables, context });
 }
 
 /**

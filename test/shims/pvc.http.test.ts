@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpsRequest } from 'node:https';
 import { startTestServer, type TestServer } from '../support/cloudfed.js';
-import { formatBytes } from '../../src/shims/pvc/responses.js';
-import { PyFloat, pyFloat, pyJson, pyString } from '../../src/shims/pvc/json.js';
+import { formatBytes, renderVm, writeVmItem } from '../../src/shims/pvc/responses.js';
+import { PyFloat, pyFloat, pyJson, pyJsonList, pyString } from '../../src/shims/pvc/json.js';
+import type { PvcVmFragment } from '../../src/shims/__generated__/graphql.js';
 import { PvcAuth } from '../../src/shims/pvc/auth.js';
 import { call, conformanceDatacenter, form, messageBody } from './pvc-support.js';
 
@@ -34,6 +35,82 @@ describe('PVC JSON style and sizes', () => {
     assert.equal(pyFloat(0.00001), '1e-05');
     assert.equal(pyFloat(1e16), '1e+16');
     assert.equal(pyJson({ w: new PyFloat(2), i: 2 }), '{\n  "i": 2, \n  "w": 2.0\n}\n');
+  });
+
+  test('the VM list written directly is byte for byte pyJson of the rendered VMs', () => {
+    const base: PvcVmFragment = {
+      uuid: '0a1b2c3d-0000-4000-8000-000000000001',
+      name: 'web1',
+      description: 'front end',
+      stateName: 'start',
+      failedReason: '',
+      migrated: false,
+      vcpuText: '2',
+      osType: 'hvm',
+      arch: 'x86_64',
+      machine: 'pc-q35-7.2',
+      consoleType: 'pty',
+      emulator: '/usr/bin/qemu-system-x86_64',
+      features: ['acpi', 'apic'],
+      matchedOn: [],
+      node: { id: 'hv1' },
+      lastNode: null,
+      memory: { amount: '2097152', unit: 'KiB' },
+      topology: { sockets: 1, cores: 2, threads: 1 },
+      nics: [{ type: 'bridge', mac: '52:54:00:aa:bb:cc', source: 'vmbr100', model: 'virtio' }],
+      disks: [{ type: 'rbd', name: 'vms/web1_disk0', dev: 'sda', bus: 'scsi' }],
+      controllers: [{ type: 'scsi', model: 'virtio-scsi' }],
+    };
+    const vms: PvcVmFragment[] = [
+      base,
+      // Non-ASCII, quotes, backslashes, control characters and astral characters everywhere text goes.
+      {
+        ...base,
+        name: 'wéb "2"',
+        description: 'línea\n\t"quoted" \\ 😀 \u007f',
+        failedReason: 'it said "no"',
+        features: ['ä', ''],
+        node: null,
+        lastNode: { id: 'hv\u00e92' },
+        migrated: true,
+        nics: [{ type: null, mac: null, source: 'brü', model: null }],
+        disks: [
+          { type: null, name: 'x', dev: null, bus: null },
+          { type: 'file', name: null, dev: 'vdb', bus: 'virtio' },
+        ],
+        controllers: [
+          { type: null, model: 'pci-root' },
+          { type: 'usb', model: 'qemu-xhci' },
+        ],
+        topology: null,
+      },
+      // Empty lists, absent values, memory as a float and in an unknown unit.
+      {
+        ...base,
+        description: null,
+        osType: null,
+        arch: null,
+        machine: null,
+        consoleType: null,
+        emulator: null,
+        features: [],
+        nics: [],
+        disks: [],
+        controllers: [],
+        memory: { amount: '0.1', unit: 'GiB' },
+      },
+      { ...base, memory: { amount: '1.5', unit: 'GiB' } },
+      { ...base, memory: { amount: '512', unit: 'MiB' } },
+      { ...base, memory: { amount: 'lots', unit: 'KiB' } },
+      { ...base, memory: { amount: '1e-7', unit: 'GiB' } },
+    ];
+    for (const vm of vms) {
+      assert.equal(pyJsonList([writeVmItem(vm)]).toString('latin1'), pyJson([renderVm(vm)]), vm.name);
+    }
+    const written = pyJsonList(vms.map(writeVmItem));
+    assert.equal(written.toString('latin1'), pyJson(vms.map(renderVm)));
+    assert.ok(written.every((byte) => byte < 0x80));
+    assert.equal(pyJsonList([]).toString(), pyJson([]));
   });
 
   test('human-readable sizes (compat/pvc.md §7)', () => {

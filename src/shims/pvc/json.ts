@@ -105,3 +105,41 @@ function byCodePoint(a: string, b: string): number {
 export function pyJson(value: PyJson): string {
   return `${write(value, '')}\n`;
 }
+
+/** A number as `pyJson` writes it: integral as is, otherwise as Python's float repr. */
+export function pyNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : pyFloat(value);
+}
+
+/**
+ * A list of already written items (direct writers of one item at `indent`, here as `pyJson`
+ * writes a list nested at `indent`).
+ */
+export function pyListAt(items: readonly string[], indent: string): string {
+  if (items.length === 0) return '[]';
+  const inner = `${indent}  `;
+  return `[\n${inner}${items.join(`, \n${inner}`)}\n${indent}]`;
+}
+
+/**
+ * `pyJson` of a top-level list whose items were written directly (at the list's item level), as
+ * bytes. The text is ASCII (`pyString` escapes everything else), so its length is its byte count:
+ * one buffer of that size is filled item by item, without flattening a megabyte-long string first
+ * or encoding it as UTF-8.
+ */
+export function pyJsonList(items: readonly string[]): Buffer {
+  if (items.length === 0) return Buffer.from('[]\n', 'latin1');
+  let size = 2 + 2; // "[\n" … "]\n"
+  for (const item of items) size += 2 + item.length + 3; // "  " item ", \n" (the last: "\n")
+  size -= 2;
+  const buffer = Buffer.allocUnsafe(size);
+  let at = buffer.write('[\n', 0, 'latin1');
+  for (let i = 0; i < items.length; i++) {
+    at += buffer.write('  ', at, 'latin1');
+    at += buffer.write(items[i]!, at, 'latin1');
+    at += buffer.write(i < items.length - 1 ? ', \n' : '\n', at, 'latin1');
+  }
+  at += buffer.write(']\n', at, 'latin1');
+  if (at !== size) throw new Error(`pyJsonList: wrote ${at} of ${size} bytes`);
+  return buffer;
+}

@@ -12,7 +12,7 @@ import type {
   PvcVmFragment,
   PvcVolumeFragment,
 } from '../__generated__/graphql.js';
-import { PyFloat, pyFloat, pyJson, type PyJson } from './json.js';
+import { PyFloat, pyFloat, pyJson, pyJsonList, pyListAt, pyNumber, pyString, type PyJson } from './json.js';
 
 const JSON_TYPE = 'application/json';
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -34,6 +34,11 @@ export const REASONS: Readonly<Record<number, string>> = {
 
 export function json(status: number, value: PyJson, headers: Record<string, string> = {}): ShimResponse {
   return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: pyJson(value) };
+}
+
+/** `json` of a list whose items were written directly (see `pyJsonList`). */
+export function jsonList(status: number, items: readonly string[]): ShimResponse {
+  return { status, headers: { 'content-type': JSON_TYPE }, body: pyJsonList(items) };
 }
 
 /** The POST envelope `{"message": …}`, every `"` of the text turned into `'`. */
@@ -102,7 +107,7 @@ export function renderNode(node: PvcNodeFragment): PyJson {
   };
 }
 
-function vmMemory(memory: PvcVmFragment['memory']): PyJson {
+function vmMemory(memory: PvcVmFragment['memory']): number | string {
   // As the original: KiB and GiB become integer MiB, any other unit is passed on as written.
   const unit = memory.unit ?? 'KiB';
   const amount = Number(memory.amount);
@@ -111,6 +116,7 @@ function vmMemory(memory: PvcVmFragment['memory']): PyJson {
   return memory.amount;
 }
 
+/** A VM of §7 as an object: the reference `writeVmItem` is tested against. */
 export function renderVm(vm: PvcVmFragment): PyJson {
   const lastNode = vm.lastNode?.id ?? '';
   return {
@@ -147,6 +153,59 @@ export function renderVm(vm: PvcVmFragment): PyJson {
     vcpu: vm.vcpuText,
     vcpu_topology: vm.topology ? `${vm.topology.sockets}/${vm.topology.cores}/${vm.topology.threads}` : 'N/A',
   };
+}
+
+/**
+ * `renderVm` written straight into PVC's JSON text, as an item of a top-level list: the same
+ * bytes as `pyJson([renderVm(vm)])` gives for it, without building and walking the object (the
+ * VM list of 1,000 VMs is 764 KB of this). Keys in code point order, as `pyJson` sorts them.
+ */
+export function writeVmItem(vm: PvcVmFragment): string {
+  const lastNode = vm.lastNode?.id ?? '';
+  const memory = vmMemory(vm.memory);
+  const topology = vm.topology ? `${vm.topology.sockets}/${vm.topology.cores}/${vm.topology.threads}` : 'N/A';
+  // Item of the top-level list: its keys one level further in, their lists' items two, and those
+  // items' keys three.
+  const key = '\n    ';
+  const itemKey = '\n        ';
+  const itemEnd = '\n      }';
+  const controllers = vm.controllers.map(
+    (controller) =>
+      `{${itemKey}"model": ${pyString(controller.model)}, ${itemKey}"type": ${pyString(controller.type ?? '')}${itemEnd}`,
+  );
+  const disks = vm.disks.map((disk) =>
+    disk.type === null
+      ? '{}'
+      : `{${itemKey}"bus": ${pyString(disk.bus ?? '')}, ${itemKey}"dev": ${pyString(disk.dev ?? '')}, ` +
+        `${itemKey}"name": ${pyString(disk.name ?? '')}, ${itemKey}"type": ${pyString(disk.type)}${itemEnd}`,
+  );
+  const networks = vm.nics.map(
+    (nic) =>
+      `{${itemKey}"mac": ${pyString(nic.mac ?? '')}, ${itemKey}"model": ${pyString(nic.model ?? '')}, ` +
+      `${itemKey}"source": ${pyString(nic.source ?? '')}, ${itemKey}"type": ${pyString(nic.type ?? '')}${itemEnd}`,
+  );
+  return (
+    `{${key}"arch": ${pyString(vm.arch ?? '')}, ` +
+    `${key}"console": ${pyString(vm.consoleType ?? '')}, ` +
+    `${key}"controllers": ${pyListAt(controllers, '    ')}, ` +
+    `${key}"description": ${pyString(vm.description ?? 'N/A')}, ` +
+    `${key}"disks": ${pyListAt(disks, '    ')}, ` +
+    `${key}"emulator": ${pyString(vm.emulator ?? '')}, ` +
+    `${key}"failed_reason": ${pyString(vm.failedReason)}, ` +
+    `${key}"features": ${pyListAt(vm.features.map(pyString), '    ')}, ` +
+    `${key}"last_node": ${pyString(lastNode)}, ` +
+    `${key}"machine": ${pyString(vm.machine ?? '')}, ` +
+    `${key}"memory": ${typeof memory === 'number' ? pyNumber(memory) : pyString(memory)}, ` +
+    `${key}"migrated": ${pyString(vm.migrated ? `from ${lastNode}` : 'no')}, ` +
+    `${key}"name": ${pyString(vm.name)}, ` +
+    `${key}"networks": ${pyListAt(networks, '    ')}, ` +
+    `${key}"node": ${pyString(vm.node?.id ?? '')}, ` +
+    `${key}"state": ${pyString(vm.stateName)}, ` +
+    `${key}"type": ${pyString(vm.osType ?? '')}, ` +
+    `${key}"uuid": ${pyString(vm.uuid)}, ` +
+    `${key}"vcpu": ${pyString(vm.vcpuText)}, ` +
+    `${key}"vcpu_topology": ${pyString(topology)}\n  }`
+  );
 }
 
 const text = (value: string | null | undefined): string => value ?? 'None';

@@ -61,6 +61,7 @@ import {
   failureString,
   html,
   json,
+  jsonList,
   message,
   renderAcl,
   renderLease,
@@ -68,7 +69,7 @@ import {
   renderNode,
   renderOsd,
   renderPool,
-  renderVm,
+  writeVmItem,
   renderVolume,
 } from './responses.js';
 import type { RouteSpec } from './router.js';
@@ -276,14 +277,15 @@ export async function listVms(
     if (isReason(failure, 'INVALID_VM_STATE')) return failureString(`VM state "${state}" is not valid.`);
     return regexError(failure) ?? getFailure(failure);
   }
-  const entries: PyJson[] = [];
+  // Written straight to text: the list of every VM is the largest document the shim serves.
+  const entries: string[] = [];
   for (const vm of listed.items as PvcVmFragment[]) {
-    const rendered = renderVm(vm);
+    const written = writeVmItem(vm);
     const times = pattern === undefined ? 1 : vm.matchedOn.length;
-    for (let i = 0; i < times; i++) entries.push(rendered);
+    for (let i = 0; i < times; i++) entries.push(written);
   }
   if (entries.length === 0) return json(404, { message: 'VM not found.' });
-  return json(200, entries);
+  return jsonList(200, entries);
 }
 
 const vmNotFound = (vm: string) => message(510, `ERROR: Could not find VM '${vm}' in the cluster!`);
