@@ -22,16 +22,40 @@ interface NodeRow {
   kernel: string;
   arch: string;
   address: string | null;
-  vcpu_allocated: number;
-  memory_allocated_mib: number;
 }
 
 // Allocation is what the VMs placed on the node would use, running or not (as PVC counted it).
-const NODE_COLUMNS = `n.*,
-  COALESCE((SELECT SUM(v.vcpus) FROM vms v WHERE v.node = n.name AND v.state NOT IN ('stop', 'shutdown', 'failed')), 0) AS vcpu_allocated,
-  COALESCE((SELECT SUM(v.memory_mib) FROM vms v WHERE v.node = n.name AND v.state NOT IN ('stop', 'shutdown', 'failed')), 0) AS memory_allocated_mib`;
+/** The states whose VMs hold their vCPUs and memory on the node. */
+const ALLOCATING = `state NOT IN ('stop', 'shutdown', 'failed')`;
 
-function toRecord(row: NodeRow): NodeRecord {
+/**
+ * The vCPUs and memory the VMs of the nodes one read returned hold, summed for all of them in one
+ * query the first time a record needs them: most node lists (a VM's node on a dashboard) never do.
+ */
+class Allocations {
+  private sums: Map<string, { vcpus: number; memoryMiB: number }> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly names: readonly string[],
+  ) {}
+
+  of(name: string): { vcpus: number; memoryMiB: number } {
+    this.sums ??= new Map(
+      (
+        this.store.db
+          .prepare(
+            `SELECT node, SUM(vcpus) AS vcpus, SUM(memory_mib) AS memoryMiB FROM vms
+             WHERE node IN (SELECT value FROM json_each(?)) AND ${ALLOCATING} GROUP BY node`,
+          )
+          .all(JSON.stringify(this.names)) as { node: string; vcpus: number; memoryMiB: number }[]
+      ).map((row) => [row.node, row]),
+    );
+    return this.sums.get(name) ?? { vcpus: 0, memoryMiB: 0 };
+  }
+}
+
+function toRecord(row: NodeRow, allocations: Allocations): NodeRecord {
   return {
     name: row.name,
     roles: JSON.parse(row.roles),
@@ -39,12 +63,16 @@ function toRecord(row: NodeRow): NodeRecord {
     coordinatorState: row.coordinator_state as NodeRecord['coordinatorState'],
     domainState: row.domain_state as NodeRecord['domainState'],
     cpuCount: row.cpu_count,
-    vcpuAllocated: row.vcpu_allocated,
+    get vcpuAllocated() {
+      return allocations.of(row.name).vcpus;
+    },
     memory: {
       totalMiB: row.memory_total_mib,
       usedMiB: row.memory_used_mib,
       freeMiB: row.memory_free_mib,
-      allocatedMiB: row.memory_allocated_mib,
+      get allocatedMiB() {
+        return allocations.of(row.name).memoryMiB;
+      },
     },
     load: row.load,
     os: row.os,
@@ -58,19 +86,25 @@ function toRecord(row: NodeRow): NodeRecord {
 export class EmbeddedNodes implements NodesSource {
   constructor(private readonly store: Store) {}
 
+  private records(rows: readonly NodeRow[]): NodeRecord[] {
+    const allocations = new Allocations(
+      this.store,
+      rows.map((row) => row.name),
+    );
+    return rows.map((row) => toRecord(row, allocations));
+  }
+
   async listNodes(): Promise<NodeRecord[]> {
-    const rows = this.store.db
-      .prepare(`SELECT ${NODE_COLUMNS} FROM nodes n ORDER BY n.name`)
-      .all() as NodeRow[];
-    return rows.map(toRecord);
+    const rows = this.store.db.prepare(`SELECT * FROM nodes ORDER BY name`).all() as NodeRow[];
+    return this.records(rows);
   }
 
   async getNodes(names: readonly string[]): Promise<NodeRecord[]> {
     if (names.length === 0) return [];
     const rows = this.store.db
-      .prepare(`SELECT ${NODE_COLUMNS} FROM nodes n WHERE n.name IN (SELECT value FROM json_each(?))`)
+      .prepare(`SELECT * FROM nodes WHERE name IN (SELECT value FROM json_each(?))`)
       .all(JSON.stringify(names)) as NodeRow[];
-    return rows.map(toRecord);
+    return this.records(rows);
   }
 
   async setCoordinatorState(name: string, state: 'primary' | 'secondary'): Promise<void> {
