@@ -337,9 +337,11 @@ export class EmbeddedNetworks implements NetworksSource {
     // Many VMs share few networks: read each network once, not once per VM attached to it.
     const links = this.store.db
       .prepare(
+        // From the VMs asked for to their NICs (CROSS JOIN keeps that order): SQLite would
+        // otherwise walk every NIC of each network.
         `SELECT DISTINCT nic.vm_uuid AS vm_id, n.vni AS vni
-         FROM vm_nics nic JOIN networks n ON nic.source = 'vmbr' || n.vni
-         WHERE nic.vm_uuid IN (SELECT value FROM json_each(?))
+         FROM json_each(?) j CROSS JOIN vm_nics nic ON nic.vm_uuid = j.value
+         JOIN networks n ON nic.source = 'vmbr' || n.vni
          ORDER BY nic.vm_uuid, n.vni`,
       )
       .all(JSON.stringify(vmIds)) as { vm_id: string; vni: number }[];

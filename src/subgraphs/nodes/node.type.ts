@@ -81,8 +81,14 @@ export class ClusterNode {
       coordinatorState: record.coordinatorState as NodeCoordinatorState,
       domainState: record.domainState as NodeDomainState,
       cpuCount: record.cpuCount,
-      vcpu: { total: record.cpuCount, allocated: record.vcpuAllocated },
-      memory: { ...record.memory },
+      // The allocations are sums over the node's VMs: read only when selected.
+      vcpu: {
+        total: record.cpuCount,
+        get allocated() {
+          return record.vcpuAllocated;
+        },
+      },
+      memory: record.memory,
       load: record.load,
       os: record.os,
       kernel: record.kernel,
