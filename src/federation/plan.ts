@@ -241,6 +241,11 @@ export function collectFields(
       if (!included(selection.directives, variables)) continue;
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
+        if (key === KEY_ALIAS)
+          throw new GraphQLError(`The response key "${KEY_ALIAS}" is reserved by the gateway`, {
+            nodes: [selection],
+            extensions: { code: 'BAD_USER_INPUT', reason: 'RESERVED_ALIAS' },
+          });
         const entry = byKey.get(key);
         if (entry) entry.nodes.push(selection);
         else byKey.set(key, { name: selection.name.value, nodes: [selection] });

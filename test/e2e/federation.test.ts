@@ -181,6 +181,15 @@ describe('split gateway planner and executor', () => {
     });
   }
 
+  test('the alias the gateway keeps for entity keys is refused, not overwritten', async () => {
+    const reply = answer(
+      await postGraphQL(gatewayUrl, `{ virtualMachines(first: 1) { nodes { _cloudfedKey: name } } }`),
+    );
+    assert.equal(reply.data, null);
+    assert.equal(reply.errors[0]!.code, 'BAD_USER_INPUT');
+    assert.match(reply.errors[0]!.message, /reserved/);
+  });
+
   test('mutations run in order, each seen by the next', async () => {
     const query = `mutation { a: stopVm(vm: "web2") { state } b: startVm(vm: "web2") { state } c: stopVm(vm: "web2") { state node { name } } }`;
     const split = answer(await postGraphQL(gatewayUrl, query));
