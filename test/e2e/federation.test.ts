@@ -21,6 +21,16 @@ import { ACROSS_ALL_FIVE, DEMO_USERS } from '../support/datacenter.js';
 
 const SECRET = 'federation-test-secret-0123456789abcdef';
 
+/** One document planned twice: once per value of the variables its `@skip`/`@include` read. */
+const CONDITIONAL = `query($withNode: Boolean!, $skipUsers: Boolean = true) {
+  virtualMachines(first: 4) { nodes {
+    name
+    node @include(if: $withNode) { name }
+    assignedUsers @skip(if: $skipUsers) { displayName }
+    owner @skip(if: false) { displayName }
+  } }
+}`;
+
 type Reply = Awaited<ReturnType<typeof postGraphQL>>;
 
 /** Everything a client can rely on in a reply. */
@@ -104,26 +114,12 @@ describe('split gateway planner and executor', () => {
     },
     {
       name: '@skip and @include by variables, defaults included',
-      query: `query($withNode: Boolean!, $skipUsers: Boolean = true) {
-        virtualMachines(first: 4) { nodes {
-          name
-          node @include(if: $withNode) { name }
-          assignedUsers @skip(if: $skipUsers) { displayName }
-          owner @skip(if: false) { displayName }
-        } }
-      }`,
+      query: CONDITIONAL,
       variables: { withNode: false },
     },
     {
       name: 'the same document with other condition values',
-      query: `query($withNode: Boolean!, $skipUsers: Boolean = true) {
-        virtualMachines(first: 4) { nodes {
-          name
-          node @include(if: $withNode) { name }
-          assignedUsers @skip(if: $skipUsers) { displayName }
-          owner @skip(if: false) { displayName }
-        } }
-      }`,
+      query: CONDITIONAL,
       variables: { withNode: true, skipUsers: false },
     },
     {
