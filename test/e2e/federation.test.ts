@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { buildSchema } from 'graphql';
+import { buildSchema, getIntrospectionQuery } from 'graphql';
 import { buildSplitGateway, buildSubgraphServer, memoryLogger, type Cloudfed } from '../../gateway/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { composeGraph } from '../../src/compose/index.js';
@@ -159,6 +159,7 @@ describe('split gateway planner and executor', () => {
       name: 'introspection, alone and beside data',
       query: `{ __schema { queryType { name } } __type(name: "VirtualMachine") { name fields { name } } virtualMachines(first: 1) { nodes { name } } }`,
     },
+    { name: 'the full introspection query GraphiQL sends', query: getIntrospectionQuery() },
     {
       name: 'users with their realm and VMs',
       query: `{ users { nodes { id displayName realm { id } vms { name node { name } } } } }`,
