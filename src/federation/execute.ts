@@ -112,15 +112,20 @@ export function createFederatedExecutor<Context>(
     }
     const run = new Run(options, request);
     const data: Record<string, unknown> = {};
-    const runRoot = async (fetch: Fetch) => {
+    /** Whether the fetch answered data (a failed non-null root field leaves none). */
+    const runRoot = async (fetch: Fetch): Promise<boolean> => {
       const reply = await run.call(fetch, undefined, fetch.rootKeys);
-      if (reply === null) return;
+      if (reply === null) return false;
       for (const error of reply.errors ?? []) run.rootError(error);
-      if (reply.data) Object.assign(data, reply.data);
-      if (reply.data) await run.dependents(fetch.dependents, [reply.data]);
+      if (!reply.data) return false;
+      Object.assign(data, reply.data);
+      await run.dependents(fetch.dependents, [reply.data]);
+      return true;
     };
-    if (plan.operation === 'mutation') for (const fetch of plan.fetches) await runRoot(fetch);
-    else await Promise.all(plan.fetches.map(runRoot));
+    if (plan.operation === 'mutation') {
+      // As graphql-js runs mutation fields: in order, and none after one that failed the operation.
+      for (const fetch of plan.fetches) if (!(await runRoot(fetch))) break;
+    } else await Promise.all(plan.fetches.map(runRoot));
     if (plan.local.some((field) => field.name !== '__typename')) {
       const answered = await answerLocally(options.schema, request, operation, plan.local);
       Object.assign(data, answered.data ?? {});

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { buildSchema, getIntrospectionQuery } from 'graphql';
+import { buildSchema, getIntrospectionQuery, parse } from 'graphql';
 import { buildSplitGateway, buildSubgraphServer, memoryLogger, type Cloudfed } from '../../gateway/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { composeGraph } from '../../src/compose/index.js';
@@ -243,6 +243,41 @@ describe('supergraphs outside what the executor runs are refused at start', () =
           throw new Error('unused');
         },
       }),
+    );
+  });
+});
+
+describe('mutations across subgraphs', () => {
+  test('a mutation group that fails the operation stops the ones after it, as graphql-js does', async () => {
+    const graph = composeGraph(buildSubgraphs(startTestServerSources()));
+    const asked: string[] = [];
+    const execute = createFederatedExecutor({
+      supergraph: readSupergraph(graph.supergraphSdl),
+      schema: buildSchema(graph.apiSdl),
+      fetch: async (call) => {
+        asked.push(call.subgraph);
+        return call.subgraph === 'vms'
+          ? {
+              data: null,
+              errors: [{ message: 'Not allowed', path: ['a'], extensions: { code: 'FORBIDDEN' } }],
+            }
+          : { data: { b: { token: 't' } } };
+      },
+      unreachable: () => {
+        throw new Error('unused');
+      },
+    });
+    const result = await execute({
+      document: parse(`mutation { a: stopVm(vm: "web2") { name } b: issueUserToken(id: "u") { token } }`),
+      operationName: null,
+      variables: {},
+      context: {},
+    });
+    assert.deepEqual(asked, ['vms']);
+    assert.equal(result.data, null);
+    assert.deepEqual(
+      result.errors?.map((error) => [error.message, error.path, error.extensions.code]),
+      [['Not allowed', ['a'], 'FORBIDDEN']],
     );
   });
 });
