@@ -1,8 +1,9 @@
 /**
  * Compiled execution over the merged schema. graphql-jit turns an operation into one specialised
  * function (field plans resolved once, no per-field `execute` bookkeeping): the 1,000-VM export
- * costs ~115 CPU ms instead of ~165 with graphql-js `execute` (with JSON.stringify). Compiling costs more than one
- * execution, so a query text is compiled on its second sighting (a one-off query never pays it);
+ * costs ~115 CPU ms instead of ~165 with graphql-js `execute` (JSON.stringify included).
+ * Compiling costs more than one execution, so a query text is compiled on its second sighting (a
+ * one-off query never pays it);
  * fixed documents (the shims') can be compiled at first use. Answers must not change, so
  * graphql-js keeps what graphql-jit does differently (see `execute`): mutations, documents it
  * cannot compile, variables its coercion refuses, and answers where an error nulled more than its
