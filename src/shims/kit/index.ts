@@ -30,9 +30,9 @@ export type GraphResult<TResult> =
   { ok: true; data: TResult } | { ok: false; data: TResult | null; errors: readonly GraphFailure[] };
 
 /**
- * Runs a shim's operations in-process against the composed schema (the merged schema in single
- * mode, the stitched one in split mode), with the caller's principal. Unexpected errors arrive
- * masked as INTERNAL_SERVER_ERROR and are logged by the executor.
+ * Runs a shim's operations on the graph with the caller's principal: in-process over the merged
+ * schema in single mode, through the split gateway's executor in split mode. Unexpected errors
+ * arrive masked as INTERNAL_SERVER_ERROR and are logged by the executor.
  */
 export interface GraphExecutor {
   execute<TResult, TVariables extends Record<string, unknown>>(
