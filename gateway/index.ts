@@ -26,7 +26,7 @@ import { authenticateRequest, subgraphPrincipal, type Authenticator } from './au
 import { createRequestListener } from './http.js';
 import { createLogger, type Logger } from './log.js';
 import { compiledRunner, createGraphExecutor, shimMount, startShimListeners } from './shims.js';
-import { createSubgraphFetcher, subgraphUnreachable } from './subgraph-client.js';
+import { createSubgraphClient, subgraphUnreachable } from './subgraph-client.js';
 import { buildMergedSchema } from './merged.js';
 
 export { createLogger, memoryLogger, type Logger } from './log.js';
@@ -149,15 +149,16 @@ export async function buildSplitGateway(
   const secret = splitSecret(config, backends);
   const { supergraphSdl, apiSdl } = composeGraph(buildSubgraphs(backends.sources), subgraphUrls);
   const schema = buildSchema(apiSdl);
+  const subgraphClient = createSubgraphClient({
+    urls: subgraphUrls,
+    secret,
+    maxResponseBytes: SUBGRAPH_ANSWER_LIMIT,
+    timeoutMs: SUBGRAPH_TIMEOUT_MS,
+  });
   const federated = createFederatedExecutor<RequestContext>({
     supergraph: readSupergraph(supergraphSdl),
     schema,
-    fetch: createSubgraphFetcher({
-      urls: subgraphUrls,
-      secret,
-      maxResponseBytes: SUBGRAPH_ANSWER_LIMIT,
-      timeoutMs: SUBGRAPH_TIMEOUT_MS,
-    }),
+    fetch: subgraphClient.fetch,
     unreachable: subgraphUnreachable,
   });
   const authenticator = options.authenticator ?? authenticatorOf(backends);
@@ -187,7 +188,10 @@ export async function buildSplitGateway(
     log,
     backends,
     ownsBackends: !options.backends,
-    apolloStop: () => apollo.stop(),
+    apolloStop: async () => {
+      await apollo.stop();
+      subgraphClient.close();
+    },
     shims,
     listener: createRequestListener({
       apollo,

@@ -18,7 +18,13 @@ export interface SubgraphClientOptions {
   timeoutMs: number;
 }
 
-export function createSubgraphFetcher(options: SubgraphClientOptions): SubgraphFetcher<RequestContext> {
+export interface SubgraphClient {
+  fetch: SubgraphFetcher<RequestContext>;
+  /** Closes the kept-alive connections. */
+  close(): void;
+}
+
+export function createSubgraphClient(options: SubgraphClientOptions): SubgraphClient {
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   // Request options computed once: a URL object per request costs more than the request's headers.
   const targets = new Map(
@@ -38,34 +44,56 @@ export function createSubgraphFetcher(options: SubgraphClientOptions): SubgraphF
       ];
     }),
   );
-  return (call, context) => {
+  const fetch: SubgraphFetcher<RequestContext> = (call, context) => {
     const target = targets.get(call.subgraph);
     if (!target) return Promise.reject(new Error(`no URL for subgraph ${call.subgraph}`));
     const body = JSON.stringify({ query: call.query, variables: call.variables });
-    return new Promise<SubgraphReply>((resolve, reject) => {
-      const request = target.send(
-        {
-          protocol: target.protocol,
-          hostname: target.hostname,
-          port: target.port,
-          path: target.path,
-          method: 'POST',
-          agent: target.agent,
-          timeout: options.timeoutMs,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            accept: 'application/json',
-            [PRINCIPAL_HEADER]: signPrincipal(context.principal, options.secret),
-            'x-request-id': context.requestId,
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      accept: 'application/json',
+      [PRINCIPAL_HEADER]: signPrincipal(context.principal, options.secret),
+      'x-request-id': context.requestId,
+    };
+    const retryable = !call.query.startsWith('mutation');
+    const attempt = (retried: boolean) =>
+      new Promise<SubgraphReply>((resolve, reject) => {
+        let answered = false;
+        const request = target.send(
+          {
+            protocol: target.protocol,
+            hostname: target.hostname,
+            port: target.port,
+            path: target.path,
+            method: 'POST',
+            agent: target.agent,
+            timeout: options.timeoutMs,
+            headers,
           },
-        },
-        (response) => readReply(response, options.maxResponseBytes).then(resolve, reject),
-      );
-      request.on('timeout', () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-      request.on('error', reject);
-      request.end(body);
-    });
+          (response) => {
+            answered = true;
+            readReply(response, options.maxResponseBytes).then(resolve, reject);
+          },
+        );
+        request.on('timeout', () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
+        request.on('error', (error: NodeJS.ErrnoException) => {
+          // A kept-alive connection the subgraph closed as the request went out (its idle
+          // timeout) resets before any answer: a query is sent once more on a new connection. A
+          // mutation is not: the reset cannot tell whether it ran.
+          if (!retried && retryable && !answered && request.reusedSocket && error.code === 'ECONNRESET')
+            attempt(true).then(resolve, reject);
+          else reject(error);
+        });
+        request.end(body);
+      });
+    return attempt(false);
+  };
+  return {
+    fetch,
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
   };
 }
 
