@@ -96,8 +96,44 @@ function failure(error: unknown, url: string, realmId: string): BackendError {
 }
 
 /** The local username of an external user: the directory's e-mail address, else a stand-in. */
-export function localUsername(login: string, realmId: string, mail: string | null): string {
+function localUsername(login: string, realmId: string, mail: string | null): string {
   return (mail || `${login}@realm-${realmId}.invalid`).toLowerCase();
+}
+
+/**
+ * The local user of a login an external directory accepted, created on its first login (owner
+ * rights, the `default` group, no password: the directory keeps checking it). `failed` makes the
+ * error when the user can be neither created nor found.
+ */
+export async function localUserOf(
+  source: Pick<UsersSource, 'getUsersByUsername' | 'addUser'>,
+  realm: RealmRecord,
+  username: string,
+  login: Extract<ExternalLogin, { kind: 'accepted' }>,
+  failed: (outcome: string, local: string) => Error,
+): Promise<DirectoryLogin> {
+  const local = localUsername(username, realm.id, login.mail);
+  const [existing] = await source.getUsersByUsername([local]);
+  if (existing) return { kind: 'accepted', user: existing };
+  const outcome = await source.addUser({
+    id: randomUUID(),
+    numericId: null,
+    username: local,
+    realName: login.name ?? '',
+    emails: [local],
+    groups: ['default'],
+    active: true,
+    termsAccepted: true,
+    admin: false,
+    realmId: realm.id,
+    rights: { dynamicVmView: 'owner', persistentVmView: 'owner' },
+    createdAt: new Date(Math.floor(Date.now() / 1000) * 1000),
+    passwordHash: null,
+  });
+  // A concurrent first login may have created it in between: either way, use the stored one.
+  const [created] = await source.getUsersByUsername([local]);
+  if (!created) throw failed(outcome, local);
+  return { kind: 'accepted', user: created };
 }
 
 /** A users source that keeps the settings of its realms' external directories. */
@@ -119,28 +155,9 @@ export function withExternalRealms(source: UsersSource & RealmDirectories, timeo
     if (!directory) return source.checkDirectoryPassword(realm, username, password);
     const login = await checkExternalDirectory(directory, username, password, timeoutMs, realm.id);
     if (login.kind === 'rejected') return login;
-    const local = localUsername(username, realm.id, login.mail);
-    const [existing] = await source.getUsersByUsername([local]);
-    if (existing) return { kind: 'accepted', user: existing };
-    await source.addUser({
-      id: randomUUID(),
-      numericId: null,
-      username: local,
-      realName: login.name ?? '',
-      emails: [local],
-      groups: ['default'],
-      active: true,
-      termsAccepted: true,
-      admin: false,
-      realmId: realm.id,
-      rights: { dynamicVmView: 'owner', persistentVmView: 'owner' },
-      createdAt: new Date(Math.floor(Date.now() / 1000) * 1000),
-      passwordHash: null,
-    });
-    // A concurrent first login may have created it in between: either way, use the stored one.
-    const [created] = await source.getUsersByUsername([local]);
-    if (!created) throw unsupported('users', `creating the local user of ${local}`);
-    return { kind: 'accepted', user: created };
+    return localUserOf(source, realm, username, login, (_outcome, local) =>
+      unsupported('users', `creating the local user of ${local}`),
+    );
   }
   return new Proxy(source, {
     get(target, property, receiver) {

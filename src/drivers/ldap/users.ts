@@ -4,7 +4,6 @@
  * directory, whose first login creates the local user entry. User tokens, components and API
  * clients, which the directory does not hold, go to the embedded store; feedback is not supported.
  */
-import { randomUUID } from 'node:crypto';
 import { InvalidCredentialsError, NoSuchObjectError, type Entry } from 'ldapts';
 import type {
   ApiClientRecord,
@@ -27,7 +26,7 @@ import type {
   ViewRight,
 } from '../../subgraphs/users/index.js';
 import { all, childDN, escapeFilter, first, type Directory } from './directory.js';
-import { checkExternalDirectory, localUsername } from './external.js';
+import { checkExternalDirectory, localUserOf } from './external.js';
 import {
   anyOf,
   bool,
@@ -391,29 +390,9 @@ export class LdapUsers implements UsersSource {
       realm.id,
     );
     if (login.kind === 'rejected') return login;
-    const local = localUsername(username, realm.id, login.mail);
-    const [existing] = await this.getUsersByUsername([local]);
-    if (existing) return { kind: 'accepted', user: existing };
-    const outcome = await this.addUser({
-      id: randomUUID(),
-      numericId: null,
-      username: local,
-      realName: login.name ?? '',
-      emails: [local],
-      groups: ['default'],
-      active: true,
-      termsAccepted: true,
-      admin: false,
-      realmId: realm.id,
-      rights: { ...OWNER },
-      createdAt: new Date(Math.floor(Date.now() / 1000) * 1000),
-      passwordHash: null,
-    });
-    // A concurrent first login may have created it in between: use that one.
-    const [created] = await this.getUsersByUsername([local]);
-    if (!created)
-      throw this.directory.failure(new Error(`creating the local user failed: ${outcome}`), 'add');
-    return { kind: 'accepted', user: created };
+    return localUserOf(this, realm, username, login, (outcome) =>
+      this.directory.failure(new Error(`creating the local user failed: ${outcome}`), 'add'),
+    );
   }
 
   // User tokens: the directory holds none; they live in the token store.
