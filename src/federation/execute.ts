@@ -10,6 +10,7 @@ import {
   execute as executeLocally,
   getOperationAST,
   getVariableValues,
+  visit,
   isListType,
   isNonNullType,
   isObjectType,
@@ -387,25 +388,12 @@ async function answerLocally<Context>(
 /** The variables a document's `@skip`/`@include` conditions read. */
 function conditionVariablesOf(document: DocumentNode): string[] {
   const names = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
-    }
-    const candidate = node as { kind?: string; name?: { value: string }; arguments?: unknown[] };
-    if (
-      candidate.kind === Kind.DIRECTIVE &&
-      (candidate.name?.value === 'skip' || candidate.name?.value === 'include')
-    ) {
-      for (const arg of (candidate.arguments ?? []) as {
-        value: { kind: string; name?: { value: string } };
-      }[])
-        if (arg.value.kind === Kind.VARIABLE) names.add(arg.value.name!.value);
-      return;
-    }
-    for (const [key, value] of Object.entries(node)) if (key !== 'loc') visit(value);
-  };
-  visit(document.definitions);
+  visit(document, {
+    Directive(directive) {
+      if (directive.name.value !== 'skip' && directive.name.value !== 'include') return;
+      for (const argument of directive.arguments ?? [])
+        if (argument.value.kind === Kind.VARIABLE) names.add(argument.value.name.value);
+    },
+  });
   return [...names].sort();
 }

@@ -25,7 +25,6 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
-  valueFromASTUntyped,
 } from 'graphql';
 import type { Supergraph } from './supergraph.js';
 
@@ -82,15 +81,6 @@ function typeOfVariable(types: VariableTypes, name: string): string {
   return type;
 }
 
-/** The operation's variable defaults, for `@skip`/`@include` conditions on omitted variables. */
-function defaultValues(operation: OperationDefinitionNode): Record<string, unknown> {
-  const defaults: Record<string, unknown> = {};
-  for (const definition of operation.variableDefinitions ?? [])
-    if (definition.defaultValue)
-      defaults[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
-  return defaults;
-}
-
 const INTROSPECTION = new Set(['__schema', '__type', '__typename']);
 
 export class Planner {
@@ -107,8 +97,8 @@ export class Planner {
     if (kind === 'subscription') throw new GraphQLError('Subscriptions are not supported');
     const rootType = kind === 'query' ? this.schema.getQueryType() : this.schema.getMutationType();
     if (!rootType) throw new GraphQLError(`The schema has no ${kind} type`);
-    const conditions = { ...defaultValues(operation), ...variables };
-    const fields = collectFields(rootType, [operation.selectionSet], fragments, conditions);
+    // `variables` are coerced (defaults applied): they decide `@skip`/`@include` as given.
+    const fields = collectFields(rootType, [operation.selectionSet], fragments, variables);
     const variableTypes: VariableTypes = new Map(
       (operation.variableDefinitions ?? []).map((definition) => [
         definition.variable.name.value,
